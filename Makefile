@@ -1,0 +1,36 @@
+# kmusers: run `make help` for the targets.
+BIN      := bin/kmusers
+PKGS     := ./...
+FUZZTIME ?= 5s
+
+.PHONY: help run build test fuzz lint generate bench clean
+
+help: ## show this help
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
+
+build: ## build bin/kmusers
+	go build -o $(BIN) ./cmd/kmusers
+
+run: build ## serve http://127.0.0.1:1337 with state in ./data
+	./$(BIN) serve --addr 127.0.0.1:1337 --data ./data
+
+test: ## the whole test suite, then each fuzz target for $(FUZZTIME)
+	go test -count=1 $(PKGS)
+	$(MAKE) fuzz
+
+fuzz: ## run each fuzz target briefly
+	go test -run '^$$' -fuzz '^FuzzDecodeRequest$$' -fuzztime $(FUZZTIME) ./internal/api
+
+lint: ## go vet, gofmt and staticcheck
+	go vet $(PKGS)
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	go tool staticcheck $(PKGS)
+
+generate: ## regenerate generated code
+	go generate $(PKGS)
+
+bench: ## benchmarks (see docs/PERFORMANCE.md)
+	go test -run '^$$' -bench . -benchmem -benchtime 2s ./internal/...
+
+clean: ## remove build output
+	rm -rf bin

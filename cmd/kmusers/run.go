@@ -1,0 +1,170 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/kmusers/kmusers/internal/api"
+	"github.com/kmusers/kmusers/internal/config"
+	"github.com/kmusers/kmusers/internal/secrets"
+	"github.com/kmusers/kmusers/internal/server"
+	"github.com/kmusers/kmusers/internal/store"
+	"github.com/kmusers/kmusers/internal/users"
+)
+
+const usage = `usage:
+  kmusers [serve] [flags]            serve the API and the panel (default)
+  kmusers create-operator LOGIN      create an operator; password on stdin
+  kmusers reset-password LOGIN       set a local password; password on stdin
+Flags (each also read from KMUSERS_<NAME>): run "kmusers serve -h".`
+
+// run wires everything by constructors and runs one command.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	var login string
+	switch cmd {
+	case "serve":
+	case "create-operator", "reset-password":
+		if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+			return fmt.Errorf("%s needs a LOGIN\n%s", cmd, usage)
+		}
+		login, args = args[0], args[1:]
+	case "help", "-h", "--help":
+		fmt.Fprintln(stderr, usage)
+		return nil
+	default:
+		return fmt.Errorf("unknown command %q\n%s", cmd, usage)
+	}
+	cfg, err := config.Parse("kmusers "+cmd, args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg, stderr)
+	app, err := open(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer app.close()
+	switch cmd {
+	case "create-operator":
+		return createOperator(ctx, app.users, login, stdin)
+	case "reset-password":
+		return resetPassword(ctx, app.users, login, stdin)
+	}
+	return serve(ctx, cfg, app, log)
+}
+
+func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// app is the opened state: database, secrets and the domain.
+type app struct {
+	db      *store.Store
+	secrets *secrets.Secrets
+	users   *users.Service
+}
+
+func open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, error) {
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("data dir: %w", err)
+	}
+	sec, err := secrets.Load(cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	if !store.IsSQLiteDSN(cfg.DB) {
+		return nil, fmt.Errorf("--db %q: only SQLite files are built in", cfg.DB)
+	}
+	db, err := store.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	svc, err := users.New(ctx, users.Options{
+		Store: db, JWTSecret: sec.JWT, Log: log, BcryptCost: cfg.BcryptCost, OnlineWindow: cfg.OnlineWindow,
+	})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return &app{db: db, secrets: sec, users: svc}, nil
+}
+
+func (a *app) close() { a.db.Close() }
+
+// serve listens until ctx ends, then drains in-flight requests for 10 s.
+func serve(ctx context.Context, cfg *config.Config, a *app, log *slog.Logger) error {
+	e := server.New(server.Deps{
+		API: api.New(a.users, log), DB: a.db, Log: log, TrustedProxies: cfg.TrustedProxies,
+	})
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("listening", "addr", "http://"+ln.Addr().String())
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("stopping: draining requests")
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// readPassword reads one line; the password is taken as typed, never trimmed
+// but for the line ending.
+func readPassword(r io.Reader) (string, error) {
+	line, err := bufio.NewReader(r).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", err
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+func createOperator(ctx context.Context, svc *users.Service, login string, stdin io.Reader) error {
+	pw, err := readPassword(stdin)
+	if err != nil {
+		return err
+	}
+	err = svc.Create(ctx, users.System(), users.NewAccount{Login: login, Password: pw, Role: "admin"})
+	if err != nil {
+		return fmt.Errorf("create-operator: %w", err)
+	}
+	return nil
+}
+
+func resetPassword(ctx context.Context, svc *users.Service, login string, stdin io.Reader) error {
+	pw, err := readPassword(stdin)
+	if err != nil {
+		return err
+	}
+	if err := svc.SetPassword(ctx, login, pw); err != nil {
+		return fmt.Errorf("reset-password: %w", err)
+	}
+	return nil
+}

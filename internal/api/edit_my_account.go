@@ -1,0 +1,26 @@
+package api
+
+// editMyAccount edits the caller's own profile. A new password ends every
+// older token, so the reply carries a fresh one.
+func (h *Handler) editMyAccount(c *call) (any, error) {
+	var a editArgs
+	if e := decodeArgs(c.args, &a); e != nil {
+		return nil, e
+	}
+	p, err := a.patch()
+	if err != nil {
+		return nil, mapErr(err, errEditInvalid, editRules...)
+	}
+	u, err := h.users.EditMe(c.ctx, c.user, p)
+	if err != nil {
+		return nil, mapErr(err, errEditInvalid, editRules...)
+	}
+	if !p.Password.Set {
+		return done("USER_EDITED"), nil
+	}
+	tok, err := h.users.Token(u)
+	if err != nil {
+		return nil, err
+	}
+	return doneWith("USER_EDITED", map[string]string{"token": tok}), nil
+}

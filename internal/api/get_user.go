@@ -1,0 +1,28 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/kmusers/kmusers/internal/users"
+)
+
+type usernameArgs struct {
+	Username string `json:"username"`
+}
+
+// getUser shows a profile; a private one is missing to strangers.
+func (h *Handler) getUser(c *call) (any, error) {
+	var a usernameArgs
+	if e := decodeArgs(c.args, &a); e != nil {
+		return nil, e
+	}
+	if strings.TrimSpace(a.Username) == "" {
+		return nil, errInvalidData.with(map[string]string{"username": "is required"})
+	}
+	u, err := h.users.Get(c.ctx, c.user, a.Username)
+	if err != nil {
+		return nil, mapErr(err, nil, rule{users.ErrNotFound, apiErr(http.StatusNotFound, "USER_VIEW_ERROR")})
+	}
+	return h.profileFor(c.user, u), nil
+}

@@ -1,0 +1,56 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+)
+
+// Error is a failure on the wire: HTTP status, string code, optional data.
+type Error struct {
+	Status int
+	Code   string
+	Data   any
+}
+
+func (e *Error) Error() string { return e.Code }
+
+func apiErr(status int, code string) *Error { return &Error{Status: status, Code: code} }
+
+func (e *Error) with(data any) *Error { return &Error{Status: e.Status, Code: e.Code, Data: data} }
+
+// Action is the result of an action command: {"code": 200, "message": {...}}.
+type Action struct {
+	Code    int     `json:"code"`
+	Message Message `json:"message"`
+}
+
+// Message is a string code with optional data.
+type Message struct {
+	Code string `json:"code"`
+	Data any    `json:"data,omitempty"`
+}
+
+func done(code string) Action { return Action{Code: http.StatusOK, Message: Message{Code: code}} }
+
+func doneWith(code string, data any) Action {
+	return Action{Code: http.StatusOK, Message: Message{Code: code, Data: data}}
+}
+
+type okBody struct {
+	Err  bool `json:"err"`
+	Data any  `json:"data"`
+}
+
+type failBody struct {
+	Err  bool   `json:"err"`
+	Data Action `json:"data"`
+}
+
+func writeOK(c echo.Context, data any) error {
+	return c.JSON(http.StatusOK, okBody{Data: data})
+}
+
+func writeFail(c echo.Context, e *Error) error {
+	return c.JSON(e.Status, failBody{Err: true, Data: Action{Code: e.Status, Message: Message{Code: e.Code, Data: e.Data}}})
+}

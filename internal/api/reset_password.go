@@ -1,0 +1,41 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/kmusers/kmusers/internal/users"
+)
+
+type resetArgs struct {
+	Username     string  `json:"username"`
+	Password     string  `json:"password"`
+	SecurityCode codeArg `json:"securityCode"`
+}
+
+var resetRules = []rule{
+	{users.ErrWrongCode, apiErr(http.StatusForbidden, "USER_RESETPASSWORD_WRONGSECURITYCODE")},
+	{users.ErrCodeLocked, errTooMany},
+	{users.ErrPasswordTooShort, errPasswordShort},
+	{users.ErrPasswordEmpty, errPasswordShort},
+	{users.ErrPasswordTooLong, errPasswordLong},
+	{users.ErrNotFound, errUserNotExists},
+	{users.ErrAdminProtected, errEditForbidden.with("ADMIN_IS_PROTECTED")},
+	{users.ErrGuestWithPassword, apiErr(http.StatusBadRequest, "GUEST_WITH_PASSWORD")},
+	{users.ErrUnreachable, apiErr(http.StatusInternalServerError, "USER_RESETPASSWORD_ONLINE_ERROR")},
+}
+
+// resetUserPassword sets a local password with the operator code.
+func (h *Handler) resetUserPassword(c *call) (any, error) {
+	var a resetArgs
+	if e := decodeArgs(c.args, &a); e != nil {
+		return nil, e
+	}
+	if strings.TrimSpace(a.Username) == "" {
+		return nil, errInvalidData.with(map[string]string{"username": "is required"})
+	}
+	if err := h.users.ResetPassword(c.ctx, a.Username, a.Password, a.SecurityCode.ptr()); err != nil {
+		return nil, mapErr(err, nil, resetRules...)
+	}
+	return done("USER_RESETPASSWORD_SUCCESS"), nil
+}

@@ -1,0 +1,94 @@
+// Package config reads the command line and its KMUSERS_* environment twins.
+package config
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is everything the server is started with.
+type Config struct {
+	Addr           string
+	DataDir        string
+	DB             string
+	LogFormat      string
+	LogLevel       slog.Level
+	TrustedProxies []*net.IPNet
+	OnlineWindow   time.Duration
+	BcryptCost     int
+}
+
+// Parse reads flags from args, each defaulting to its env twin
+// KMUSERS_<NAME> (dashes become underscores), then to the built-in default.
+func Parse(name string, args []string, getenv func(string) string, out io.Writer) (*Config, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(out)
+	env := func(key, def string) string {
+		if v := getenv("KMUSERS_" + strings.ToUpper(strings.ReplaceAll(key, "-", "_"))); v != "" {
+			return v
+		}
+		return def
+	}
+	c := &Config{}
+	var level, proxies, window string
+	fs.StringVar(&c.Addr, "addr", env("addr", "127.0.0.1:1337"), "listen address")
+	fs.StringVar(&c.DataDir, "data", env("data", "./data"), "data directory (database, avatars, secrets)")
+	fs.StringVar(&c.DB, "db", env("db", ""), "database DSN (default: the SQLite file <data>/kmusers.db)")
+	fs.StringVar(&c.LogFormat, "log-format", env("log-format", "text"), "log format: text or json")
+	fs.StringVar(&level, "log-level", env("log-level", "info"), "log level: debug, info, warn or error")
+	fs.StringVar(&proxies, "trusted-proxies", env("trusted-proxies", ""), "comma-separated CIDRs whose X-Forwarded-For is trusted")
+	fs.StringVar(&window, "online-window", env("online-window", "15m"), "how long after a request a user counts as online")
+	fs.IntVar(&c.BcryptCost, "bcrypt-cost", atoiOr(env("bcrypt-cost", ""), 10), "bcrypt cost (10 or more)")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	return c, c.finish(level, proxies, window)
+}
+
+func atoiOr(s string, def int) int {
+	if n, err := strconv.Atoi(s); err == nil {
+		return n
+	}
+	return def
+}
+
+func (c *Config) finish(level, proxies, window string) error {
+	if err := c.LogLevel.UnmarshalText([]byte(level)); err != nil {
+		return fmt.Errorf("--log-level: %w", err)
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return fmt.Errorf("--log-format must be text or json, not %q", c.LogFormat)
+	}
+	d, err := time.ParseDuration(window)
+	if err != nil || d <= 0 {
+		return fmt.Errorf("--online-window: %q is not a positive duration", window)
+	}
+	c.OnlineWindow = d
+	for _, p := range strings.Split(proxies, ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		if !strings.Contains(p, "/") {
+			p += map[bool]string{true: "/32", false: "/128"}[net.ParseIP(p).To4() != nil]
+		}
+		_, n, err := net.ParseCIDR(p)
+		if err != nil {
+			return fmt.Errorf("--trusted-proxies: %w", err)
+		}
+		c.TrustedProxies = append(c.TrustedProxies, n)
+	}
+	if c.DB == "" {
+		c.DB = filepath.Join(c.DataDir, "kmusers.db")
+	}
+	return nil
+}

@@ -1,0 +1,126 @@
+// Package server builds the HTTP server: middleware, the route table and a
+// graceful stop.
+package server
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/kmusers/kmusers/internal/api"
+)
+
+// Pinger tells whether the database answers.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// Deps are what the routes serve.
+type Deps struct {
+	API            *api.Handler
+	DB             Pinger
+	Log            *slog.Logger
+	TrustedProxies []*net.IPNet
+}
+
+// New builds the Echo router with every route.
+func New(d Deps) *echo.Echo {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.IPExtractor = ipExtractor(d.TrustedProxies)
+	e.HTTPErrorHandler = errorHandler(d.Log)
+	e.Use(middleware.RequestID())
+	e.Use(recoverer(d.Log))
+	e.Use(securityHeaders)
+	routes(e, d)
+	return e
+}
+
+// routes is the site map.
+func routes(e *echo.Echo, d Deps) {
+	e.GET("/healthz", healthz(d.DB))
+	e.POST("/api/command", d.API.Command)
+}
+
+func healthz(db Pinger) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
+		defer cancel()
+		if err := db.Ping(ctx); err != nil {
+			return c.String(http.StatusServiceUnavailable, "database not answering")
+		}
+		return c.String(http.StatusOK, "ok")
+	}
+}
+
+// ipExtractor uses the TCP peer, and X-Forwarded-For only from a configured
+// proxy: a client cannot pick its own address to dodge throttling.
+func ipExtractor(proxies []*net.IPNet) echo.IPExtractor {
+	if len(proxies) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, p := range proxies {
+		opts = append(opts, echo.TrustIPRange(p))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
+}
+
+func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		return next(c)
+	}
+}
+
+// recoverer turns a panic into a plain 500 and logs it with the request id.
+func recoverer(log *slog.Logger) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) (err error) {
+			defer func() {
+				if r := recover(); r != nil {
+					log.Error("panic", "request_id", requestID(c), "path", c.Path(), "panic", r)
+					err = echo.NewHTTPError(http.StatusInternalServerError)
+				}
+			}()
+			return next(c)
+		}
+	}
+}
+
+func requestID(c echo.Context) string { return c.Response().Header().Get(echo.HeaderXRequestID) }
+
+// errorHandler answers router errors (404, 405, 500) without internals: KM's
+// envelope under /api, plain text elsewhere.
+func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
+	return func(err error, c echo.Context) {
+		if c.Response().Committed {
+			return
+		}
+		code := http.StatusInternalServerError
+		var he *echo.HTTPError
+		if errors.As(err, &he) {
+			code = he.Code
+		}
+		if code >= 500 {
+			log.Error("request failed", "request_id", requestID(c), "path", c.Request().URL.Path, "err", err)
+		}
+		msg := http.StatusText(code)
+		if strings.HasPrefix(c.Request().URL.Path, "/api/") {
+			_ = c.JSON(code, map[string]any{"err": true, "data": map[string]any{
+				"code": code, "message": map[string]string{"code": strings.ToUpper(strings.ReplaceAll(msg, " ", "_"))}}})
+			return
+		}
+		_ = c.String(code, msg)
+	}
+}

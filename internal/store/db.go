@@ -1,0 +1,112 @@
+// Package store keeps kmusers' state in SQL through GORM: one writer
+// connection, a pool of readers, versioned migrations, one file per table.
+package store
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Store is the database: w is the only writer, r a pool of readers.
+type Store struct {
+	w *gorm.DB
+	r *gorm.DB
+}
+
+// Open opens (creating if needed) the SQLite database at path and migrates
+// it. SQLite allows one writer at a time, so writes share one connection and
+// wait their turn in Go rather than failing with SQLITE_BUSY.
+func Open(ctx context.Context, path string) (*Store, error) {
+	w, err := openSQLite(path, false)
+	if err != nil {
+		return nil, err
+	}
+	r, err := openSQLite(path, true)
+	if err != nil {
+		closeDB(w)
+		return nil, err
+	}
+	s := &Store{w: w, r: r}
+	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// sqliteDSN adds the pragmas of the contract: WAL, a busy timeout, foreign
+// keys and NORMAL sync (safe with WAL). The writer takes its lock at BEGIN,
+// so a transaction never fails half-way on a lock upgrade.
+func sqliteDSN(path string, readOnly bool) string {
+	q := url.Values{}
+	q.Set("_journal_mode", "WAL")
+	q.Set("_busy_timeout", "5000")
+	q.Set("_foreign_keys", "on")
+	q.Set("_synchronous", "NORMAL")
+	if readOnly {
+		q.Set("_query_only", "1")
+	} else {
+		q.Set("_txlock", "immediate")
+	}
+	return "file:" + filepath.ToSlash(path) + "?" + q.Encode()
+}
+
+func openSQLite(path string, readOnly bool) (*gorm.DB, error) {
+	db, err := gorm.Open(sqlite.Open(sqliteDSN(path, readOnly)), &gorm.Config{
+		TranslateError:         true,
+		SkipDefaultTransaction: true, // our writes open their own transactions
+		PrepareStmt:            true,
+		Logger:                 logger.Discard,
+		NowFunc:                func() time.Time { return time.Now().UTC() },
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	if readOnly {
+		sqlDB.SetMaxOpenConns(max(4, runtime.NumCPU()*2))
+		sqlDB.SetMaxIdleConns(max(4, runtime.NumCPU()*2))
+	} else {
+		sqlDB.SetMaxOpenConns(1)
+	}
+	sqlDB.SetConnMaxIdleTime(0)
+	return db, nil
+}
+
+// Ping tells whether the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	sqlDB, err := s.r.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.PingContext(ctx)
+}
+
+// Close closes both pools; the writer last, so that WAL is checkpointed.
+func (s *Store) Close() error {
+	closeDB(s.r)
+	return closeDB(s.w)
+}
+
+func closeDB(db *gorm.DB) error {
+	sqlDB, err := db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+// IsSQLiteDSN tells a file path from a URL-like DSN of another database.
+func IsSQLiteDSN(dsn string) bool { return !strings.Contains(dsn, "://") }

@@ -1,0 +1,114 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// migration is one schema step. Steps are never edited once released: a
+// change is a new step, and each step declares the tables as they were then.
+type migration struct {
+	version int
+	name    string
+	up      func(tx *gorm.DB) error
+}
+
+var migrations = []migration{
+	{1, "users and settings", migrateV1},
+}
+
+type schemaMigration struct {
+	Version   int       `gorm:"primaryKey;autoIncrement:false"`
+	Name      string    `gorm:"not null"`
+	AppliedAt time.Time `gorm:"not null"`
+}
+
+func (schemaMigration) TableName() string { return "schema_migrations" }
+
+func (s *Store) migrate(ctx context.Context) error {
+	db := s.w.WithContext(ctx)
+	if err := db.Migrator().AutoMigrate(&schemaMigration{}); err != nil {
+		return fmt.Errorf("store: migrations table: %w", err)
+	}
+	for _, m := range migrations {
+		err := db.Transaction(func(tx *gorm.DB) error {
+			var n int64
+			if err := tx.Model(&schemaMigration{}).Where("version = ?", m.version).Count(&n).Error; err != nil {
+				return err
+			}
+			if n > 0 {
+				return nil
+			}
+			if err := m.up(tx); err != nil {
+				return err
+			}
+			return tx.Create(&schemaMigration{Version: m.version, Name: m.name, AppliedAt: time.Now().UTC()}).Error
+		})
+		if err != nil {
+			return fmt.Errorf("store: migration %d (%s): %w", m.version, m.name, err)
+		}
+	}
+	return nil
+}
+
+// userV1 is the users table of migration 1. Every sort of the list has an
+// index ending in the primary key, so pages are read in index order.
+type userV1 struct {
+	Login                   string  `gorm:"primaryKey"`
+	Nickname                string  `gorm:"not null"`
+	NicknameKey             string  `gorm:"not null;uniqueIndex:idx_users_nickname_key"`
+	Type                    int     `gorm:"not null"`
+	Password                string  `gorm:"not null;default:''"`
+	TokenKey                string  `gorm:"not null"`
+	AvatarFile              string  `gorm:"not null;default:''"`
+	Bio                     *string //
+	URL                     *string `gorm:"column:url"`
+	Email                   *string //
+	Location                *string //
+	Language                *string //
+	MainSeriesLang          *string //
+	FallbackSeriesLang      *string //
+	FlagTutorialDone        bool    `gorm:"not null;default:false"`
+	FlagSendstats           *bool   //
+	FlagParentsonly         bool    `gorm:"not null;default:true"`
+	FlagPublic              bool    `gorm:"not null;default:true"`
+	FlagDisplayfavorites    bool    `gorm:"not null;default:false"`
+	FlagTemporary           bool    `gorm:"not null;default:false"`
+	SocialNetworks          string  `gorm:"not null;default:'{}'"`
+	Banner                  *string //
+	AnimeListToFetch        *string //
+	AnimeListIDs            string  `gorm:"column:anime_list_ids;not null;default:'[]'"`
+	AnimeListLastModifiedAt *time.Time
+	LastLoginAt             time.Time `gorm:"not null"`
+	CreatedAt               time.Time `gorm:"not null"`
+}
+
+func (userV1) TableName() string { return "users" }
+
+type settingV1 struct {
+	Key   string `gorm:"primaryKey"`
+	Value string `gorm:"not null"`
+}
+
+func (settingV1) TableName() string { return "settings" }
+
+func migrateV1(tx *gorm.DB) error {
+	m := tx.Migrator()
+	if err := m.CreateTable(&userV1{}, &settingV1{}); err != nil {
+		return err
+	}
+	// One index per sort of the list; the login after the sort key makes the
+	// order total, so a page is read straight from the index.
+	for _, sql := range []string{
+		"CREATE INDEX idx_users_type_login ON users (type, login)",
+		"CREATE INDEX idx_users_last_login_at_login ON users (last_login_at, login)",
+	} {
+		if err := tx.Exec(sql).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}

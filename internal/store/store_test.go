@@ -1,0 +1,115 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/kmusers/kmusers/internal/users"
+)
+
+func openTemp(t *testing.T) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "kmusers.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func newUser(login, nick string) *users.User {
+	return &users.User{Login: login, Nickname: nick, NicknameKey: users.NicknameKey(nick), Type: users.TypeUser,
+		TokenKey: "k", FlagPublic: true, LastLoginAt: time.Unix(0, 0).UTC(), CreatedAt: time.Now().UTC()}
+}
+
+func TestUsersRoundTripAndPaging(t *testing.T) {
+	t.Parallel()
+	s := openTemp(t)
+	ctx := context.Background()
+	bio := "hello"
+	err := s.Update(ctx, func(tx users.Tx) error {
+		for _, l := range []string{"carol", "alice", "bob", "dave@kara.moe"} {
+			u := newUser(l, l)
+			if l == "alice" {
+				u.Bio = &bio
+				u.SocialNetworks.Discord = "al#1"
+				u.AnimeListIDs = users.IntList{1, 2}
+			}
+			if err := tx.Insert(u); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := s.UserByLogin(ctx, "alice")
+	if err != nil || *u.Bio != "hello" || u.SocialNetworks.Discord != "al#1" || len(u.AnimeListIDs) != 2 {
+		t.Fatalf("round trip: %+v %v", u, err)
+	}
+	page, err := s.ListUsers(ctx, users.ListQuery{Limit: 2, Offset: 1})
+	if err != nil || len(page) != 2 || page[0].Login != "bob" || page[1].Login != "carol" {
+		t.Fatalf("page: %+v %v", page, err)
+	}
+	online, _ := s.ListUsers(ctx, users.ListQuery{Kind: "online"})
+	if len(online) != 1 || online[0].Login != "dave@kara.moe" {
+		t.Fatalf("online: %+v", online)
+	}
+	pref, _ := s.ListUsers(ctx, users.ListQuery{Filter: "ca"})
+	if len(pref) != 1 || pref[0].Login != "carol" {
+		t.Fatalf("prefix: %+v", pref)
+	}
+	n, _ := s.CountUsers(ctx, users.ListQuery{})
+	if n != 4 {
+		t.Fatalf("count %d", n)
+	}
+}
+
+func TestFailedTransactionLeavesNothing(t *testing.T) {
+	t.Parallel()
+	s := openTemp(t)
+	ctx := context.Background()
+	boom := errors.New("boom")
+	err := s.Update(ctx, func(tx users.Tx) error {
+		if err := tx.Insert(newUser("eve", "eve")); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatal(err)
+	}
+	if _, err := s.UserByLogin(ctx, "eve"); !errors.Is(err, users.ErrNotFound) {
+		t.Fatalf("half-written user: %v", err)
+	}
+}
+
+func TestDuplicateNicknameKeyRefusedByIndex(t *testing.T) {
+	t.Parallel()
+	s := openTemp(t)
+	ctx := context.Background()
+	err := s.Update(ctx, func(tx users.Tx) error { return tx.Insert(newUser("a", "Same")) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.Update(ctx, func(tx users.Tx) error { return tx.Insert(newUser("b", "same")) })
+	if err == nil {
+		t.Fatal("unique nickname index missing")
+	}
+}
+
+func TestMigrationsAreIdempotent(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "kmusers.db")
+	for i := 0; i < 2; i++ {
+		s, err := Open(context.Background(), path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+	}
+}

@@ -1,0 +1,182 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/kmusers/kmusers/internal/users"
+)
+
+// summaryColumns are what a list needs; profiles read the whole row.
+const summaryColumns = "login, nickname, type, avatar_file, last_login_at, flag_public, flag_temporary"
+
+// maxRune ends a prefix range: every string that starts with p sorts below
+// p + maxRune, so a prefix search is an index range in any SQL dialect.
+const maxRune = "\U0010FFFF"
+
+var sortColumns = map[string][]string{
+	users.SortLogin:    {"login"},
+	users.SortNickname: {"nickname_key"},
+	users.SortLastSeen: {"last_login_at", "login"},
+	users.SortType:     {"type", "login"},
+}
+
+// UserByLogin reads one account.
+func (s *Store) UserByLogin(ctx context.Context, login string) (*users.User, error) {
+	return userByLogin(s.r.WithContext(ctx), login)
+}
+
+func userByLogin(db *gorm.DB, login string) (*users.User, error) {
+	var u users.User
+	err := db.Where("login = ?", login).Take(&u).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, users.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+// ListUsers reads a page of summaries. A deep page is found on the covering
+// index first (login only), then only its rows are read.
+func (s *Store) ListUsers(ctx context.Context, q users.ListQuery) ([]users.User, error) {
+	order := orderClause(q)
+	db := s.r.WithContext(ctx)
+	var out []users.User
+	if q.Limit <= 0 {
+		err := filtered(db.Model(&users.User{}), q).Select(summaryColumns).Order(order).Find(&out).Error
+		return out, err
+	}
+	page := filtered(db.Model(&users.User{}), q).Select("login").Order(order).Limit(q.Limit).Offset(q.Offset)
+	err := db.Model(&users.User{}).Select(summaryColumns).Where("login IN (?)", page).Order(order).Find(&out).Error
+	return out, err
+}
+
+// CountUsers counts the users of a query, without paging.
+func (s *Store) CountUsers(ctx context.Context, q users.ListQuery) (int64, error) {
+	var n int64
+	err := filtered(s.r.WithContext(ctx).Model(&users.User{}), q).Count(&n).Error
+	return n, err
+}
+
+func filtered(db *gorm.DB, q users.ListQuery) *gorm.DB {
+	if q.Filter != "" {
+		hi := q.Filter + maxRune
+		db = db.Where("(login >= ? AND login < ?) OR (nickname_key >= ? AND nickname_key < ?)", q.Filter, hi, q.Filter, hi)
+	}
+	if q.Type != nil {
+		db = db.Where("type = ?", *q.Type)
+	}
+	if q.PublicOnly {
+		db = db.Where("flag_public = ?", true)
+	}
+	if q.ActiveSince != nil {
+		db = db.Where("last_login_at >= ?", *q.ActiveSince)
+	}
+	switch q.Kind {
+	case "local":
+		db = db.Where("login NOT LIKE ?", "%@%")
+	case "online":
+		db = db.Where("login LIKE ?", "%@%")
+	}
+	return db
+}
+
+func orderClause(q users.ListQuery) string {
+	cols, ok := sortColumns[q.Sort]
+	if !ok {
+		cols = sortColumns[users.SortLogin]
+	}
+	dir := " ASC"
+	if q.Desc {
+		dir = " DESC"
+	}
+	return strings.Join(cols, dir+", ") + dir
+}
+
+// TouchUser records activity, only when the stored time is older than before.
+func (s *Store) TouchUser(ctx context.Context, login string, at, before time.Time) error {
+	return s.w.WithContext(ctx).Model(&users.User{}).
+		Where("login = ? AND last_login_at < ?", login, before).
+		Update("last_login_at", at).Error
+}
+
+// DeleteTemporaryUsers removes the temporary guests of the last run.
+func (s *Store) DeleteTemporaryUsers(ctx context.Context) (int64, error) {
+	res := s.w.WithContext(ctx).Where("flag_temporary = ?", true).Delete(&users.User{})
+	return res.RowsAffected, res.Error
+}
+
+// Update runs fn in one write transaction.
+func (s *Store) Update(ctx context.Context, fn func(users.Tx) error) error {
+	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return fn(userTx{tx}) })
+}
+
+type userTx struct{ db *gorm.DB }
+
+func (t userTx) UserByLogin(login string) (*users.User, error) { return userByLogin(t.db, login) }
+
+func (t userTx) NameOwner(name, except string) (string, error) {
+	var logins []string
+	err := t.db.Model(&users.User{}).Where("(login = ? OR nickname_key = ?) AND login <> ?", name, name, except).
+		Limit(1).Pluck("login", &logins).Error
+	if err != nil || len(logins) == 0 {
+		return "", err
+	}
+	return logins[0], nil
+}
+
+func (t userTx) Insert(u *users.User) error {
+	err := t.db.Create(u).Error
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		return users.ErrLoginTaken
+	}
+	return err
+}
+
+// Save writes every column of an existing row, zero values included.
+func (t userTx) Save(u *users.User) error {
+	res := t.db.Model(u).Select("*").Omit("login").Updates(u)
+	if errors.Is(res.Error, gorm.ErrDuplicatedKey) {
+		return users.ErrNicknameTaken
+	}
+	if res.Error == nil && res.RowsAffected == 0 {
+		return users.ErrNotFound
+	}
+	return res.Error
+}
+
+func (t userTx) Rename(oldLogin string, u *users.User) error {
+	res := t.db.Model(&users.User{}).Where("login = ?", oldLogin).Update("login", u.Login)
+	if errors.Is(res.Error, gorm.ErrDuplicatedKey) {
+		return users.ErrLoginTaken
+	}
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return users.ErrNotFound
+	}
+	return t.Save(u)
+}
+
+func (t userTx) Delete(login string) error {
+	res := t.db.Where("login = ?", login).Delete(&users.User{})
+	if res.Error == nil && res.RowsAffected == 0 {
+		return users.ErrNotFound
+	}
+	return res.Error
+}
+
+func (t userTx) IdleGuests(before time.Time) ([]string, error) {
+	var logins []string
+	err := t.db.Model(&users.User{}).
+		Where("type = ? AND flag_temporary = ? AND last_login_at < ?", users.TypeGuest, false, before).
+		Pluck("login", &logins).Error
+	return logins, err
+}

@@ -1,0 +1,184 @@
+package users
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// NewAccount is a createUser request. Code is nil when none was sent.
+type NewAccount struct {
+	Login    string
+	Password string
+	Role     string // "", user, admin or guest
+	Nickname string
+	Language string
+	Code     *string
+}
+
+// Create makes a local account, following the contract's rules on who may
+// create which role and when a security code is needed. actor may be nil.
+func (s *Service) Create(ctx context.Context, actor *User, in NewAccount) error {
+	u, err := s.prepareAccount(actor, in)
+	if err != nil {
+		return err
+	}
+	if err := s.precheckNames(ctx, u.Login, u.NicknameKey); err != nil {
+		return err
+	}
+	if err := s.checkCreateCodes(actor, in); err != nil {
+		return err
+	}
+	err = s.store.Update(ctx, func(tx Tx) error {
+		if err := checkNames(tx, u.Login, u.NicknameKey, ""); err != nil {
+			return err
+		}
+		return tx.Insert(u)
+	})
+	if err != nil {
+		return fmt.Errorf("users: create %s: %w", u.Login, err)
+	}
+	s.log.Info("user created", "login", u.Login, "type", u.Type)
+	return nil
+}
+
+// prepareAccount checks everything that needs no database and no code.
+func (s *Service) prepareAccount(actor *User, in NewAccount) (*User, error) {
+	op := isOperator(actor)
+	typ, err := roleType(in.Role)
+	if err != nil {
+		return nil, err
+	}
+	if (typ == TypeGuest && !op) || (typ == TypeOperator && !op && in.Code == nil) {
+		return nil, ErrUnauthorized
+	}
+	if !op && typ != TypeOperator && !s.Settings().AllowUserCreation {
+		return nil, ErrCreationDisabled
+	}
+	login := NormalizeLogin(in.Login)
+	if err := ValidateLogin(login); err != nil {
+		return nil, err
+	}
+	local, host := SplitLogin(login)
+	if host != "" {
+		return nil, s.onlineCreate(local, host)
+	}
+	u := s.newUser(login, local, typ)
+	if err := s.setInitialPassword(u, in.Password); err != nil {
+		return nil, err
+	}
+	if in.Nickname != "" {
+		if u.Nickname, err = CleanNickname(in.Nickname); err != nil {
+			return nil, err
+		}
+		u.NicknameKey = NicknameKey(u.Nickname)
+	}
+	if u.Language, err = cleanUILanguage(in.Language); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+func (s *Service) setInitialPassword(u *User, pw string) error {
+	if u.Type == TypeGuest {
+		if pw != "" {
+			return ErrGuestWithPassword
+		}
+		return nil
+	}
+	if err := ValidatePassword(pw); err != nil {
+		return err
+	}
+	hash, err := s.hasher.Hash(pw)
+	u.Password = hash
+	return err
+}
+
+// onlineCreate answers for name@host accounts, which live on their server.
+func (s *Service) onlineCreate(local, host string) error {
+	st := s.Settings()
+	switch {
+	case local == AdminLogin:
+		return ErrOnlineAdmin
+	case !st.OnlineAccountsEnabled:
+		return ErrOnlineDisabled
+	case !st.HostAllowed(host):
+		return ErrHostNotAllowed
+	}
+	return ErrUnreachable // no online client in this build yet: never a fake success
+}
+
+// checkCreateCodes spends the codes a creation needs, after every other check
+// passed so that a right code is not burnt on a form error.
+func (s *Service) checkCreateCodes(actor *User, in NewAccount) error {
+	if isOperator(actor) {
+		return nil
+	}
+	typ, _ := roleType(in.Role)
+	if typ == TypeOperator {
+		if _, err := s.codes.Use(codeString(in.Code), OperatorCode); err != nil {
+			if errors.Is(err, ErrWrongCode) {
+				return ErrUnauthorized
+			}
+			return err
+		}
+		return nil
+	}
+	if !s.Settings().RequireSecurityCode {
+		return nil
+	}
+	_, err := s.codes.Use(codeString(in.Code), AccountCode, OperatorCode)
+	return err
+}
+
+func codeString(c *string) string {
+	if c == nil {
+		return ""
+	}
+	return *c
+}
+
+func roleType(role string) (int, error) {
+	switch role {
+	case "", "user":
+		return TypeUser, nil
+	case "admin":
+		return TypeOperator, nil
+	case "guest":
+		return TypeGuest, nil
+	}
+	return 0, fieldErr("role", "must be user, admin or guest")
+}
+
+func isOperator(u *User) bool { return u != nil && u.Type == TypeOperator }
+
+// precheckNames answers a taken name before any code is spent; the write
+// transaction checks again.
+func (s *Service) precheckNames(ctx context.Context, login, nickKey string) error {
+	return s.store.Update(ctx, func(tx Tx) error { return checkNames(tx, login, nickKey, "") })
+}
+
+// checkNames refuses a login that is another user's login or nickname, and a
+// nickname that is another user's nickname or login.
+func checkNames(tx Tx, login, nickKey, except string) error {
+	if login != "" {
+		owner, err := tx.NameOwner(login, except)
+		if err != nil {
+			return err
+		}
+		if owner != "" {
+			return ErrLoginTaken
+		}
+	}
+	if nickKey == "" {
+		return nil
+	}
+	owner, err := tx.NameOwner(nickKey, except)
+	if err != nil {
+		return err
+	}
+	if owner != "" {
+		return ErrNicknameTaken
+	}
+	return nil
+}

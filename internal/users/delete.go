@@ -1,0 +1,29 @@
+package users
+
+import (
+	"context"
+	"fmt"
+)
+
+// Delete removes an account. Its tokens die with it: they name a user that
+// no longer exists.
+func (s *Service) Delete(ctx context.Context, login string) (*User, error) {
+	login = NormalizeLogin(login)
+	if login == AdminLogin {
+		return nil, ErrAdminProtected
+	}
+	var gone *User
+	err := s.store.Update(ctx, func(tx Tx) error {
+		u, err := tx.UserByLogin(login)
+		if err != nil {
+			return err
+		}
+		gone = u
+		return tx.Delete(login)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("users: delete %s: %w", login, err)
+	}
+	s.log.Info("user deleted", "login", login)
+	return gone, nil
+}

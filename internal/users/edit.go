@@ -1,0 +1,204 @@
+package users
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// Edit is an operator's edit of any account (editUser). target is the
+// current login; p.Login, when set and different, renames the account.
+func (s *Service) Edit(ctx context.Context, target string, p Patch) (*User, error) {
+	hash, err := s.hashPatchPassword(p)
+	if err != nil {
+		return nil, err
+	}
+	var out *User
+	err = s.store.Update(ctx, func(tx Tx) error {
+		u, err := tx.UserByLogin(NormalizeLogin(target))
+		if err != nil {
+			return err
+		}
+		if err := guardAdmin(u, p); err != nil {
+			return err
+		}
+		old := u.Login
+		if u.IsOnline() {
+			err = applyOnlineOnly(u, p)
+		} else {
+			err = s.applyLocal(tx, u, p, hash)
+		}
+		if err != nil {
+			return err
+		}
+		if err := s.applyRename(tx, u, p); err != nil {
+			return err
+		}
+		out = u
+		return saveOrRename(tx, old, u)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("users: edit %s: %w", target, err)
+	}
+	return out, nil
+}
+
+// EditMe is a user's edit of their own account (editMyAccount).
+func (s *Service) EditMe(ctx context.Context, me *User, p Patch) (*User, error) {
+	if me.Type == TypeGuest {
+		return nil, ErrGuestCannotEdit
+	}
+	if t, ok := p.Type.Value(); ok && t != me.Type {
+		return nil, ErrCannotChangeType
+	}
+	if l, ok := p.Login.Value(); ok && NormalizeLogin(l) != me.Login {
+		return nil, fieldErr("login", "cannot be changed here")
+	}
+	p.Type, p.Login = Opt[int]{}, Opt[string]{}
+	if me.IsOnline() {
+		return nil, ErrUnreachable // edits go through the account's server
+	}
+	if p.Password.Set && !s.hasher.Check(me.Password, p.OldPassword.V) {
+		return nil, ErrWrongPassword
+	}
+	hash, err := s.hashPatchPassword(p)
+	if err != nil {
+		return nil, err
+	}
+	var out *User
+	err = s.store.Update(ctx, func(tx Tx) error {
+		u, err := tx.UserByLogin(me.Login)
+		if err != nil {
+			return err
+		}
+		if err := s.applyLocal(tx, u, p, hash); err != nil {
+			return err
+		}
+		out = u
+		return tx.Save(u)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("users: edit own account %s: %w", me.Login, err)
+	}
+	return out, nil
+}
+
+// hashPatchPassword validates and hashes a new password outside the write
+// transaction, so that bcrypt does not hold the writer.
+func (s *Service) hashPatchPassword(p Patch) (string, error) {
+	pw, ok := p.Password.Value()
+	if !ok {
+		return "", nil
+	}
+	if err := ValidatePassword(pw); err != nil {
+		return "", err
+	}
+	return s.hasher.Hash(pw)
+}
+
+func guardAdmin(u *User, p Patch) error {
+	if u.Login != AdminLogin {
+		return nil
+	}
+	if t, ok := p.Type.Value(); ok && t != TypeOperator {
+		return ErrAdminProtected
+	}
+	if l, ok := p.Login.Value(); ok && NormalizeLogin(l) != AdminLogin {
+		return ErrAdminProtected
+	}
+	if p.Password.Set {
+		return ErrAdminProtected
+	}
+	return nil
+}
+
+// applyOnlineOnly: the rest of an online profile belongs to its server.
+func applyOnlineOnly(u *User, p Patch) error {
+	if err := applyType(u, p, ""); err != nil {
+		return err
+	}
+	if v, ok := p.FlagTutorialDone.Value(); ok {
+		u.FlagTutorialDone = v
+	}
+	return nil
+}
+
+func (s *Service) applyLocal(tx Tx, u *User, p Patch, hash string) error {
+	if err := applyProfile(u, p); err != nil {
+		return err
+	}
+	key, err := applyNickname(u, p)
+	if err != nil {
+		return err
+	}
+	if key != "" {
+		if err := checkNames(tx, "", key, u.Login); err != nil {
+			return err
+		}
+	}
+	if p.Avatar.Set {
+		return ErrInvalidAvatar // uploads are not kept by this build yet
+	}
+	if err := applyType(u, p, hash); err != nil {
+		return err
+	}
+	if hash != "" {
+		u.Password = hash
+		u.TokenKey = NewTokenKey() // a new password ends every token and session
+	}
+	return nil
+}
+
+// applyType changes the account type. Guests have no password, so a guest
+// becomes a user only with a new password, and a user becomes a guest by
+// losing theirs. A demotion ends every token and session of the account.
+func applyType(u *User, p Patch, hash string) error {
+	t, ok := p.Type.Value()
+	if !ok || t == u.Type {
+		return nil
+	}
+	if t < TypeOperator || t > TypeGuest {
+		return fieldErr("type", "must be 0, 1 or 2")
+	}
+	switch {
+	case t == TypeGuest:
+		if u.IsOnline() {
+			return fieldErr("type", "an online account cannot be a guest")
+		}
+		u.Password = ""
+	case u.Type == TypeGuest && hash == "":
+		return fieldErr("type", "a guest becomes a user only with a password")
+	}
+	if t > u.Type {
+		u.TokenKey = NewTokenKey()
+	}
+	u.Type = t
+	return nil
+}
+
+func (s *Service) applyRename(tx Tx, u *User, p Patch) error {
+	v, ok := p.Login.Value()
+	if !ok {
+		return nil
+	}
+	login := NormalizeLogin(v)
+	if login == u.Login {
+		return nil
+	}
+	if u.IsOnline() || ValidateLogin(login) != nil || strings.Contains(login, "@") {
+		return fieldErr("login", "must be a valid local login")
+	}
+	if err := checkNames(tx, login, "", u.Login); err != nil {
+		return err
+	}
+	u.Login = login
+	u.TokenKey = NewTokenKey() // tokens name the old login
+	return nil
+}
+
+func saveOrRename(tx Tx, old string, u *User) error {
+	if old != u.Login {
+		return tx.Rename(old, u)
+	}
+	return tx.Save(u)
+}

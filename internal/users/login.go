@@ -1,0 +1,95 @@
+package users
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// LoginResult is a successful login.
+type LoginResult struct {
+	User     *User
+	Token    string
+	Promoted bool // the operator code made this user an operator
+}
+
+// Login checks a password. A wrong password and an unknown login look the
+// same to the caller, in answer and in time. A right operator code promotes
+// the user to operator for good; a wrong one only spends a try.
+func (s *Service) Login(ctx context.Context, clientIP, username, password string, code *string) (*LoginResult, error) {
+	login := NormalizeLogin(username)
+	if !s.ipLimit.Allowed(clientIP) || !s.loginLimit.Allowed(login) {
+		s.hasher.Check("", password) // same cost as a real try
+		return nil, ErrTooManyAttempts
+	}
+	u, err := s.store.UserByLogin(ctx, login)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		u = nil
+	case err != nil:
+		return nil, fmt.Errorf("users: login: %w", err)
+	}
+	if u == nil && SplitLoginHost(login) != "" && ValidateLogin(login) == nil && s.Settings().HostAllowed(SplitLoginHost(login)) {
+		return nil, ErrUnreachable // no local copy and no online client yet
+	}
+	if !s.passwordMatches(u, password) {
+		s.ipLimit.Fail(clientIP)
+		s.loginLimit.Fail(login)
+		s.log.Info("login failed", "client_ip", clientIP, "login", login)
+		return nil, ErrBadCredentials
+	}
+	s.loginLimit.Reset(login)
+	res := &LoginResult{User: u}
+	if code != nil {
+		if err := s.promote(ctx, u, *code); err != nil {
+			return nil, err
+		}
+		res.Promoted = u.Type == TypeOperator
+	}
+	s.Touch(ctx, u)
+	if res.Token, err = s.tokens.Sign(u, s.now()); err != nil {
+		return nil, err
+	}
+	s.log.Info("login", "client_ip", clientIP, "login", login, "role", u.Role())
+	return res, nil
+}
+
+// passwordMatches always runs one bcrypt compare; admin and guests have no
+// password that works.
+func (s *Service) passwordMatches(u *User, password string) bool {
+	if u == nil || u.Login == AdminLogin || u.Type == TypeGuest {
+		s.hasher.Check("", password)
+		return false
+	}
+	return s.hasher.Check(u.Password, password)
+}
+
+func (s *Service) promote(ctx context.Context, u *User, code string) error {
+	_, err := s.codes.Use(code, OperatorCode)
+	if errors.Is(err, ErrWrongCode) {
+		s.log.Warn("wrong security code at login", "login", u.Login)
+		return nil
+	}
+	if err != nil {
+		return ErrTooManyAttempts
+	}
+	if u.Type == TypeOperator {
+		return nil
+	}
+	u.Type = TypeOperator
+	err = s.store.Update(ctx, func(tx Tx) error { return tx.Save(u) })
+	if err != nil {
+		return fmt.Errorf("users: promote %s: %w", u.Login, err)
+	}
+	s.log.Info("user promoted to operator with the security code", "login", u.Login)
+	return nil
+}
+
+// SplitLoginHost is the server of an online login, "" for a local one.
+func SplitLoginHost(login string) string {
+	_, host := SplitLogin(login)
+	return host
+}
+
+// CheckPassword tells whether pw is u's password (one bcrypt compare).
+func (s *Service) CheckPassword(u *User, pw string) bool { return s.passwordMatches(u, pw) }

@@ -1,0 +1,62 @@
+package users
+
+import (
+	"context"
+	"fmt"
+)
+
+// ResetPassword sets a local account's password with the operator code. It
+// ends every token and session of the account.
+func (s *Service) ResetPassword(ctx context.Context, login, password string, code *string) error {
+	login = NormalizeLogin(login)
+	if err := ValidatePassword(password); err != nil {
+		return err
+	}
+	u, err := s.store.UserByLogin(ctx, login)
+	if err != nil {
+		return fmt.Errorf("users: reset: %w", err)
+	}
+	switch {
+	case u.IsOnline():
+		return ErrUnreachable // the account's server mails the reset link
+	case u.Login == AdminLogin:
+		return ErrAdminProtected
+	case u.Type == TypeGuest:
+		return ErrGuestWithPassword
+	}
+	if _, err := s.codes.Use(codeString(code), OperatorCode); err != nil {
+		return err
+	}
+	return s.SetPassword(ctx, login, password)
+}
+
+// SetPassword sets a local account's password with no code: for the
+// command line of a headless install, and for ResetPassword once the code
+// is checked. It ends every token and session of the account.
+func (s *Service) SetPassword(ctx context.Context, login, password string) error {
+	login = NormalizeLogin(login)
+	if err := ValidatePassword(password); err != nil {
+		return err
+	}
+	hash, err := s.hasher.Hash(password)
+	if err != nil {
+		return err
+	}
+	err = s.store.Update(ctx, func(tx Tx) error {
+		u, err := tx.UserByLogin(login)
+		if err != nil {
+			return err
+		}
+		if u.Login == AdminLogin || u.Type == TypeGuest || u.IsOnline() {
+			return ErrAdminProtected
+		}
+		u.Password, u.TokenKey = hash, NewTokenKey()
+		return tx.Save(u)
+	})
+	if err != nil {
+		return fmt.Errorf("users: set password of %s: %w", login, err)
+	}
+	s.loginLimit.Reset(login)
+	s.log.Info("password set", "login", login)
+	return nil
+}

@@ -1,0 +1,133 @@
+// Package users is the user domain: accounts and their rules, security codes,
+// passwords, tokens and activity. It knows nothing of HTTP or HTML.
+package users
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/kmusers/kmusers/internal/throttle"
+)
+
+// Options configure a Service.
+type Options struct {
+	Store        Store
+	JWTSecret    []byte
+	Log          *slog.Logger
+	Now          func() time.Time // injectable clock for tests
+	BcryptCost   int
+	OnlineWindow time.Duration // how long after a request a user counts as online
+}
+
+// Service carries out every user action of the API and the panel.
+type Service struct {
+	store        Store
+	hasher       *Hasher
+	tokens       *Tokens
+	codes        *Codes
+	log          *slog.Logger
+	now          func() time.Time
+	onlineWindow time.Duration
+	ipLimit      *throttle.Limiter
+	loginLimit   *throttle.Limiter
+
+	settingsMu sync.RWMutex
+	settings   Settings
+}
+
+// Login throttling: soft, expiring limits on failures.
+const (
+	ipFailures    = 30
+	loginFailures = 10
+	failureWindow = 10 * time.Minute
+	activityStep  = time.Minute // at most one activity write per user per minute
+)
+
+// New makes the service, draws the security codes and prepares the database:
+// settings, the admin account, the guests, and no temporary guests left over.
+func New(ctx context.Context, o Options) (*Service, error) {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.OnlineWindow <= 0 {
+		o.OnlineWindow = 15 * time.Minute
+	}
+	h, err := NewHasher(o.BcryptCost)
+	if err != nil {
+		return nil, fmt.Errorf("users: hasher: %w", err)
+	}
+	s := &Service{
+		store: o.Store, hasher: h, tokens: NewTokens(o.JWTSecret), log: o.Log, now: o.Now,
+		onlineWindow: o.OnlineWindow,
+		ipLimit:      throttle.New(ipFailures, failureWindow, o.Now),
+		loginLimit:   throttle.New(loginFailures, failureWindow, o.Now),
+	}
+	s.codes = NewCodes(o.Log, o.Now)
+	if err := s.loadSettings(ctx); err != nil {
+		return nil, err
+	}
+	if err := s.bootstrap(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Service) bootstrap(ctx context.Context) error {
+	n, err := s.store.DeleteTemporaryUsers(ctx)
+	if err != nil {
+		return fmt.Errorf("users: delete temporary guests: %w", err)
+	}
+	if n > 0 {
+		s.log.Info("temporary guests removed", "count", n)
+	}
+	return s.store.Update(ctx, func(tx Tx) error {
+		if err := s.ensureUser(tx, AdminLogin, "Administrator", TypeOperator); err != nil {
+			return err
+		}
+		for _, g := range guestNames {
+			if err := s.ensureUser(tx, guestLogin(g), g, TypeGuest); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func (s *Service) ensureUser(tx Tx, login, nickname string, typ int) error {
+	_, err := tx.UserByLogin(login)
+	if err == nil {
+		return nil
+	}
+	if err != ErrNotFound {
+		return err
+	}
+	if owner, err := tx.NameOwner(NicknameKey(nickname), login); err != nil || owner != "" {
+		nickname = login // someone took the name; the login is unique anyway
+	}
+	return tx.Insert(s.newUser(login, nickname, typ))
+}
+
+// newUser fills the defaults of a new account.
+func (s *Service) newUser(login, nickname string, typ int) *User {
+	now := s.now().UTC()
+	return &User{
+		Login: login, Nickname: nickname, NicknameKey: NicknameKey(nickname), Type: typ,
+		TokenKey: NewTokenKey(), FlagParentsonly: true, FlagPublic: true,
+		LastLoginAt: time.Unix(0, 0).UTC(), CreatedAt: now, AnimeListIDs: IntList{},
+	}
+}
+
+// Codes gives the security codes, for the panel's forms.
+func (s *Service) Codes() *Codes { return s.codes }
+
+// OnlineWindow is how long a user counts as online after a request.
+func (s *Service) OnlineWindow() time.Duration { return s.onlineWindow }
+
+// IsActive tells whether u made a request within the online window.
+func (s *Service) IsActive(u *User) bool { return s.now().Sub(u.LastLoginAt) < s.onlineWindow }
+
+// System is the actor of the command line: it acts as an operator.
+func System() *User { return &User{Login: "(system)", Type: TypeOperator} }

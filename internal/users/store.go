@@ -1,0 +1,55 @@
+package users
+
+import (
+	"context"
+	"time"
+)
+
+// Sort keys of the user list.
+const (
+	SortLogin    = "login"
+	SortNickname = "nickname"
+	SortLastSeen = "last_seen"
+	SortType     = "type"
+)
+
+// ListQuery selects a page of users. Filter is a lowercase prefix of the
+// login or of the nickname.
+type ListQuery struct {
+	Filter      string
+	Type        *int
+	PublicOnly  bool
+	ActiveSince *time.Time
+	Kind        string // "", "local" or "online"
+	Sort        string
+	Desc        bool
+	Offset      int
+	Limit       int // 0: all
+}
+
+// Store is what the domain needs from storage.
+type Store interface {
+	UserByLogin(ctx context.Context, login string) (*User, error)
+	ListUsers(ctx context.Context, q ListQuery) ([]User, error)
+	CountUsers(ctx context.Context, q ListQuery) (int64, error)
+	// Update runs fn in one write transaction: all or nothing.
+	Update(ctx context.Context, fn func(Tx) error) error
+	// TouchUser sets last_login_at to at when it is older than before.
+	TouchUser(ctx context.Context, login string, at, before time.Time) error
+	DeleteTemporaryUsers(ctx context.Context) (int64, error)
+	LoadSettings(ctx context.Context) (map[string]string, error)
+	SaveSettings(ctx context.Context, kv map[string]string) error
+}
+
+// Tx is the write side, inside one transaction.
+type Tx interface {
+	UserByLogin(login string) (*User, error)
+	// NameOwner returns the login of a user other than except whose login
+	// or nickname key equals name, or "".
+	NameOwner(name, except string) (string, error)
+	Insert(u *User) error
+	Save(u *User) error
+	Rename(oldLogin string, u *User) error
+	Delete(login string) error
+	IdleGuests(before time.Time) ([]string, error)
+}

@@ -1,0 +1,58 @@
+package users
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// Get returns the profile of login as viewer may see it: operators see every
+// account, others only public ones (and their own); the rest is ErrNotFound.
+func (s *Service) Get(ctx context.Context, viewer *User, login string) (*User, error) {
+	u, err := s.store.UserByLogin(ctx, NormalizeLogin(login))
+	if err != nil {
+		return nil, fmt.Errorf("users: get: %w", err)
+	}
+	if !CanSee(viewer, u) {
+		return nil, ErrNotFound
+	}
+	return u, nil
+}
+
+// CanSee tells whether viewer (nil: anonymous) may see u's profile.
+func CanSee(viewer, u *User) bool {
+	return u.FlagPublic || isOperator(viewer) || (viewer != nil && viewer.Login == u.Login)
+}
+
+// List returns a page of users as viewer may see them.
+func (s *Service) List(ctx context.Context, viewer *User, q ListQuery) ([]User, error) {
+	q = s.scopeList(viewer, q)
+	list, err := s.store.ListUsers(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("users: list: %w", err)
+	}
+	return list, nil
+}
+
+// Count is the number of users List would return without paging.
+func (s *Service) Count(ctx context.Context, viewer *User, q ListQuery) (int64, error) {
+	n, err := s.store.CountUsers(ctx, s.scopeList(viewer, q))
+	if err != nil {
+		return 0, fmt.Errorf("users: count: %w", err)
+	}
+	return n, nil
+}
+
+func (s *Service) scopeList(viewer *User, q ListQuery) ListQuery {
+	q.Filter = strings.ToLower(strings.TrimSpace(q.Filter))
+	if !isOperator(viewer) {
+		q.PublicOnly = true
+	}
+	return q
+}
+
+// ActiveSince is the start of the online window, for "online now" filters.
+func (s *Service) ActiveSince() ListQuery {
+	t := s.now().UTC().Add(-s.onlineWindow)
+	return ListQuery{ActiveSince: &t}
+}
