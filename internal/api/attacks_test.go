@@ -95,7 +95,9 @@ func TestTokensDie(t *testing.T) {
 	t.Run("password change", func(t *testing.T) {
 		tok := v.user("pat")
 		other := v.token("pat", pw)
-		var res struct{ Message struct{ Data struct{ Token string } } }
+		var res struct {
+			Message struct{ Data struct{ Token string } }
+		}
 		v.do(tok, "editMyAccount", map[string]any{"password": "brand new pw", "old_password": pw}).
 			want(t, 200, "USER_EDITED").into(t, &res)
 		if alive(tok) || alive(other) {
