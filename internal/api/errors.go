@@ -30,18 +30,17 @@ func mapErr(err error, fieldCode *Error, rules ...rule) error {
 
 // Wire errors shared by several commands.
 var (
-	errInvalidData     = apiErr(http.StatusBadRequest, "INVALID_DATA")
-	errTooMany         = apiErr(http.StatusTooManyRequests, "TOO_MANY_ATTEMPTS")
-	errUserNotExists   = apiErr(http.StatusNotFound, "USER_NOT_EXISTS")
-	errPasswordShort   = apiErr(http.StatusBadRequest, "PASSWORD_TOO_SHORT")
-	errPasswordLong    = apiErr(http.StatusBadRequest, "PASSWORD_TOO_LONG")
-	errEditInvalid     = apiErr(http.StatusBadRequest, "USER_EDIT_ERROR")
-	errEditConflict    = apiErr(http.StatusConflict, "USER_EDIT_ERROR")
-	errEditForbidden   = apiErr(http.StatusForbidden, "USER_EDIT_ERROR")
-	errNotResponding   = apiErr(http.StatusGatewayTimeout, "INSTANCE_NOT_RESPONDING")
-	errAdminDamedesu   = apiErr(http.StatusNotAcceptable, "USER_DELETE_ADMIN_DAMEDESU")
-	errLogError        = apiErr(http.StatusUnauthorized, "LOG_ERROR")
-	errUserDeleteError = apiErr(http.StatusInternalServerError, "USER_DELETE_ERROR")
+	errInvalidData   = apiErr(http.StatusBadRequest, "INVALID_DATA")
+	errTooMany       = apiErr(http.StatusTooManyRequests, "TOO_MANY_ATTEMPTS")
+	errUserNotExists = apiErr(http.StatusNotFound, "USER_NOT_EXISTS")
+	errPasswordShort = apiErr(http.StatusBadRequest, "PASSWORD_TOO_SHORT")
+	errPasswordLong  = apiErr(http.StatusBadRequest, "PASSWORD_TOO_LONG")
+	errEditInvalid   = apiErr(http.StatusBadRequest, "USER_EDIT_ERROR")
+	errEditConflict  = apiErr(http.StatusConflict, "USER_EDIT_ERROR")
+	errEditForbidden = apiErr(http.StatusForbidden, "USER_EDIT_ERROR")
+	errNotResponding = apiErr(http.StatusGatewayTimeout, "INSTANCE_NOT_RESPONDING")
+	errAdminDamedesu = apiErr(http.StatusNotAcceptable, "USER_DELETE_ADMIN_DAMEDESU")
+	errLogError      = apiErr(http.StatusUnauthorized, "LOG_ERROR")
 )
 
 // editRules are the errors of editUser, which editMyAccount shares.
