@@ -21,7 +21,8 @@ type Users interface {
 	Token(u *users.User) (string, error)
 	Create(ctx context.Context, actor *users.User, in users.NewAccount) error
 	Get(ctx context.Context, viewer *users.User, login string) (*users.User, error)
-	List(ctx context.Context, viewer *users.User, q users.ListQuery) ([]users.User, error)
+	Count(ctx context.Context, viewer *users.User, q users.ListQuery) (int64, error)
+	Each(ctx context.Context, viewer *users.User, q users.ListQuery, fn func(*users.User) error) error
 	Edit(ctx context.Context, target string, p users.Patch) (*users.User, error)
 	EditMe(ctx context.Context, me *users.User, p users.Patch) (*users.User, error)
 	Delete(ctx context.Context, login string) (*users.User, error)

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -48,8 +49,22 @@ type failBody struct {
 }
 
 func writeOK(c echo.Context, data any) error {
+	if raw, ok := data.(json.RawMessage); ok {
+		// Already encoded (the user list): wrap it without a copy.
+		w := c.Response()
+		w.Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+		w.WriteHeader(http.StatusOK)
+		for _, part := range [][]byte{[]byte(okPrefix), raw, []byte("}")} {
+			if _, err := w.Write(part); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	return c.JSON(http.StatusOK, okBody{Data: data})
 }
+
+const okPrefix = `{"err":false,"data":`
 
 func writeFail(c echo.Context, e *Error) error {
 	return c.JSON(e.Status, failBody{Err: true, Data: Action{Code: e.Status, Message: Message{Code: e.Code, Data: e.Data}}})

@@ -105,6 +105,8 @@ func migrateV1(tx *gorm.DB) error {
 	for _, sql := range []string{
 		"CREATE INDEX idx_users_type_login ON users (type, login)",
 		"CREATE INDEX idx_users_last_login_at_login ON users (last_login_at, login)",
+		// Non-operators list public users only: their pages come from here.
+		"CREATE INDEX idx_users_public_login ON users (flag_public, login)",
 	} {
 		if err := tx.Exec(sql).Error; err != nil {
 			return err

@@ -11,7 +11,8 @@ import (
 	"github.com/kmusers/kmusers/internal/users"
 )
 
-// summaryColumns are what a list needs; profiles read the whole row.
+// summaryColumns are what a list needs, in the order EachUser scans them;
+// profiles read the whole row.
 const summaryColumns = "login, nickname, type, avatar_file, last_login_at, flag_public, flag_temporary"
 
 // maxRune ends a prefix range: every string that starts with p sorts below
@@ -42,19 +43,32 @@ func userByLogin(db *gorm.DB, login string) (*users.User, error) {
 	return &u, nil
 }
 
-// ListUsers reads a page of summaries. A deep page is found on the covering
-// index first (login only), then only its rows are read.
-func (s *Store) ListUsers(ctx context.Context, q users.ListQuery) ([]users.User, error) {
+// EachUser streams summaries. A deep page is found on a covering index
+// first (logins only), then only its rows are read.
+func (s *Store) EachUser(ctx context.Context, q users.ListQuery, fn func(*users.User) error) error {
 	order := orderClause(q)
 	db := s.r.WithContext(ctx)
-	var out []users.User
-	if q.Limit <= 0 {
-		err := filtered(db.Model(&users.User{}), q).Select(summaryColumns).Order(order).Find(&out).Error
-		return out, err
+	query := filtered(db.Model(&users.User{}), q)
+	if q.Limit > 0 {
+		page := query.Select("login").Order(order).Limit(q.Limit).Offset(q.Offset)
+		query = db.Model(&users.User{}).Where("login IN (?)", page)
 	}
-	page := filtered(db.Model(&users.User{}), q).Select("login").Order(order).Limit(q.Limit).Offset(q.Offset)
-	err := db.Model(&users.User{}).Select(summaryColumns).Where("login IN (?)", page).Order(order).Find(&out).Error
-	return out, err
+	rows, err := query.Select(summaryColumns).Order(order).Rows()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var u users.User
+	for rows.Next() {
+		err := rows.Scan(&u.Login, &u.Nickname, &u.Type, &u.AvatarFile, &u.LastLoginAt, &u.FlagPublic, &u.FlagTemporary)
+		if err != nil {
+			return err
+		}
+		if err := fn(&u); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 // CountUsers counts the users of a query, without paging.

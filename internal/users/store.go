@@ -30,7 +30,9 @@ type ListQuery struct {
 // Store is what the domain needs from storage.
 type Store interface {
 	UserByLogin(ctx context.Context, login string) (*User, error)
-	ListUsers(ctx context.Context, q ListQuery) ([]User, error)
+	// EachUser calls fn with the summary columns of each listed user, in
+	// order, streaming: the user passed is reused between calls.
+	EachUser(ctx context.Context, q ListQuery, fn func(*User) error) error
 	CountUsers(ctx context.Context, q ListQuery) (int64, error)
 	// Update runs fn in one write transaction: all or nothing.
 	Update(ctx context.Context, fn func(Tx) error) error

@@ -26,12 +26,21 @@ func CanSee(viewer, u *User) bool {
 
 // List returns a page of users as viewer may see them.
 func (s *Service) List(ctx context.Context, viewer *User, q ListQuery) ([]User, error) {
-	q = s.scopeList(viewer, q)
-	list, err := s.store.ListUsers(ctx, q)
-	if err != nil {
-		return nil, fmt.Errorf("users: list: %w", err)
+	var list []User
+	err := s.Each(ctx, viewer, q, func(u *User) error {
+		list = append(list, *u)
+		return nil
+	})
+	return list, err
+}
+
+// Each streams the users of a list to fn, so that the list of every user
+// never sits in memory whole. The *User is reused between calls.
+func (s *Service) Each(ctx context.Context, viewer *User, q ListQuery, fn func(*User) error) error {
+	if err := s.store.EachUser(ctx, s.scopeList(viewer, q), fn); err != nil {
+		return fmt.Errorf("users: list: %w", err)
 	}
-	return list, nil
+	return nil
 }
 
 // Count is the number of users List would return without paging.
