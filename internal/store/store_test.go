@@ -123,3 +123,23 @@ func list(t *testing.T, s *Store, q users.ListQuery) ([]users.User, error) {
 	})
 	return out, err
 }
+
+func TestPragmas(t *testing.T) {
+	t.Parallel()
+	s := openTemp(t)
+	var mode string
+	var fk, sync int
+	s.w.Raw("PRAGMA journal_mode").Scan(&mode)
+	s.w.Raw("PRAGMA foreign_keys").Scan(&fk)
+	s.w.Raw("PRAGMA synchronous").Scan(&sync)
+	if mode != "wal" || fk != 1 || sync != 1 {
+		t.Fatalf("journal_mode=%s foreign_keys=%d synchronous=%d", mode, fk, sync)
+	}
+	if err := s.r.Exec("DELETE FROM users").Error; err == nil {
+		t.Fatal("the read pool can write")
+	}
+	sqlDB, _ := s.w.DB()
+	if sqlDB.Stats().MaxOpenConnections != 1 {
+		t.Fatal("more than one writer connection")
+	}
+}

@@ -1,0 +1,57 @@
+package server
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/labstack/echo/v4"
+)
+
+type pinger struct{ err error }
+
+func (p pinger) Ping(context.Context) error { return p.err }
+
+func TestHealthzHeadersAndErrors(t *testing.T) {
+	e := New(Deps{DB: pinger{}, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	rec := httptest.NewRecorder()
+	e.ServeHTTP(rec, httptest.NewRequest("GET", "/healthz", nil))
+	if rec.Code != 200 || rec.Body.String() != "ok" || rec.Header().Get("X-Content-Type-Options") != "nosniff" {
+		t.Fatalf("%d %q %v", rec.Code, rec.Body.String(), rec.Header())
+	}
+	rec = httptest.NewRecorder()
+	e.ServeHTTP(rec, httptest.NewRequest("GET", "/api/nothing", nil))
+	if rec.Code != 404 || !strings.Contains(rec.Body.String(), `"err":true`) {
+		t.Fatalf("api 404: %d %s", rec.Code, rec.Body.String())
+	}
+	down := New(Deps{DB: pinger{err: io.EOF}, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	rec = httptest.NewRecorder()
+	down.ServeHTTP(rec, httptest.NewRequest("GET", "/healthz", nil))
+	if rec.Code != 503 {
+		t.Fatalf("healthz with the DB down: %d", rec.Code)
+	}
+}
+
+func TestForwardedForOnlyFromTrustedProxy(t *testing.T) {
+	_, proxy, _ := net.ParseCIDR("10.0.0.1/32")
+	ip := func(ex echo.IPExtractor, remote, xff string) string {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.RemoteAddr = remote
+		r.Header.Set("X-Forwarded-For", xff)
+		return ex(r)
+	}
+	if got := ip(ipExtractor(nil), "127.0.0.1:5", "1.2.3.4"); got != "127.0.0.1" {
+		t.Fatalf("no proxy configured, XFF believed: %s", got)
+	}
+	trusted := ipExtractor([]*net.IPNet{proxy})
+	if got := ip(trusted, "10.0.0.1:5", "1.2.3.4"); got != "1.2.3.4" {
+		t.Fatalf("trusted proxy ignored: %s", got)
+	}
+	if got := ip(trusted, "10.0.0.2:5", "1.2.3.4"); got != "10.0.0.2" {
+		t.Fatalf("untrusted peer's XFF believed: %s", got)
+	}
+}
