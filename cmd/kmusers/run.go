@@ -10,10 +10,12 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/kmusers/kmusers/internal/api"
+	"github.com/kmusers/kmusers/internal/avatars"
 	"github.com/kmusers/kmusers/internal/config"
 	"github.com/kmusers/kmusers/internal/secrets"
 	"github.com/kmusers/kmusers/internal/server"
@@ -79,6 +81,7 @@ type app struct {
 	db      *store.Store
 	secrets *secrets.Secrets
 	users   *users.Service
+	avatars *avatars.Service
 }
 
 func open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, error) {
@@ -96,14 +99,22 @@ func open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, erro
 	if err != nil {
 		return nil, err
 	}
-	svc, err := users.New(ctx, users.Options{
-		Store: db, JWTSecret: sec.JWT, Log: log, BcryptCost: cfg.BcryptCost, OnlineWindow: cfg.OnlineWindow,
-	})
+	av, err := avatars.New(filepath.Join(cfg.DataDir, "avatars"), db, time.Now, log)
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
-	return &app{db: db, secrets: sec, users: svc}, nil
+	svc, err := users.New(ctx, users.Options{
+		Store: db, JWTSecret: sec.JWT, Log: log, BcryptCost: cfg.BcryptCost, OnlineWindow: cfg.OnlineWindow, Avatars: av,
+	})
+	if err == nil {
+		err = av.Sweep(ctx) // before serving: nothing is being uploaded yet
+	}
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return &app{db: db, secrets: sec, users: svc, avatars: av}, nil
 }
 
 func (a *app) close() { a.db.Close() }
@@ -112,7 +123,9 @@ func (a *app) close() { a.db.Close() }
 func serve(ctx context.Context, cfg *config.Config, a *app, log *slog.Logger) error {
 	e := server.New(server.Deps{
 		API: api.New(a.users, log), DB: a.db, Log: log, TrustedProxies: cfg.TrustedProxies,
+		Uploads: a.avatars, Avatars: a.avatars,
 	})
+	go expireUploads(ctx, a.avatars, log)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
@@ -134,6 +147,22 @@ func serve(ctx context.Context, cfg *config.Config, a *app, log *slog.Logger) er
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// expireUploads forgets unused uploads every few minutes.
+func expireUploads(ctx context.Context, av *avatars.Service, log *slog.Logger) {
+	t := time.NewTicker(5 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := av.Expire(ctx); err != nil {
+				log.Warn("expiring uploads", "err", err)
+			}
+		}
+	}
 }
 
 // readPassword reads one line; the password is taken as typed, never trimmed

@@ -69,12 +69,18 @@ func decodeRequest(b []byte, header http.Header) (request, *Error) {
 		}
 		return req, nil
 	}
-	req.Token = strings.TrimSpace(header.Get("Authorization"))
-	if len(req.Token) > 7 && strings.EqualFold(req.Token[:7], "Bearer ") {
-		req.Token = strings.TrimSpace(req.Token[7:])
-	}
+	req.Token = headerToken(header)
 	req.OnlineToken = header.Get("onlineAuthorization")
 	return req, nil
+}
+
+// headerToken reads the Authorization header, with or without "Bearer ".
+func headerToken(header http.Header) string {
+	tok := strings.TrimSpace(header.Get("Authorization"))
+	if len(tok) > 7 && strings.EqualFold(tok[:7], "Bearer ") {
+		tok = strings.TrimSpace(tok[7:])
+	}
+	return tok
 }
 
 // strictJSON refuses trailing data after the value.

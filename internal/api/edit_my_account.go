@@ -7,7 +7,7 @@ func (h *Handler) editMyAccount(c *call) (any, error) {
 	if e := decodeArgs(c.args, &a); e != nil {
 		return nil, e
 	}
-	p, err := a.patch()
+	p, err := a.patch(c.user)
 	if err != nil {
 		return nil, mapErr(err, errEditInvalid, editRules...)
 	}

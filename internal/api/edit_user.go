@@ -48,9 +48,11 @@ func (a *avatarArg) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// patch completes the domain patch with the avatar.
-func (a editArgs) patch() (users.Patch, error) {
+// patch completes the domain patch with the avatar, which must have been
+// uploaded by the caller.
+func (a editArgs) patch(caller *users.User) (users.Patch, error) {
 	p := a.Patch
+	p.Uploader = caller.Login
 	if a.Avatar.set {
 		if !a.Avatar.valid {
 			return p, users.ErrInvalidAvatar
@@ -75,7 +77,7 @@ func (h *Handler) editUser(c *call) (any, error) {
 	if target == "" {
 		return nil, errInvalidData.with(map[string]string{"login": "is required"})
 	}
-	p, err := a.patch()
+	p, err := a.patch(c.user)
 	if err == nil {
 		_, err = h.users.Edit(c.ctx, target, p)
 	}

@@ -28,6 +28,13 @@ type Deps struct {
 	DB             Pinger
 	Log            *slog.Logger
 	TrustedProxies []*net.IPNet
+	Uploads        api.Uploads
+	Avatars        AvatarFiles
+}
+
+// AvatarFiles serves avatar bytes by file name.
+type AvatarFiles interface {
+	Open(name string) (data []byte, mime string, ok bool)
 }
 
 // New builds the Echo router with every route.
@@ -36,6 +43,7 @@ func New(d Deps) *echo.Echo {
 	e.HideBanner, e.HidePort = true, true
 	e.IPExtractor = ipExtractor(d.TrustedProxies)
 	e.HTTPErrorHandler = errorHandler(d.Log)
+	e.Pre(caseFoldPaths("/api/importfile"))
 	e.Use(middleware.RequestID())
 	e.Use(recoverer(d.Log))
 	e.Use(securityHeaders)
@@ -47,6 +55,41 @@ func New(d Deps) *echo.Echo {
 func routes(e *echo.Echo, d Deps) {
 	e.GET("/healthz", healthz(d.DB))
 	e.POST("/api/command", d.API.Command)
+	e.POST("/api/importfile", d.API.ImportFile(d.Uploads))
+	e.GET("/avatars/:file", serveAvatar(d.Avatars))
+}
+
+// caseFoldPaths routes any case of the given paths to them: KM clients
+// spell /api/importFile in more than one way.
+func caseFoldPaths(paths ...string) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			r := c.Request()
+			for _, p := range paths {
+				if r.URL.Path != p && strings.EqualFold(r.URL.Path, p) {
+					r.URL.Path = p
+				}
+			}
+			return next(c)
+		}
+	}
+}
+
+// serveAvatar serves only names the avatars package made, with a fixed type,
+// no sniffing, no active content, and a year of cache: a new avatar has a
+// new name.
+func serveAvatar(files AvatarFiles) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		data, mime, ok := files.Open(c.Param("file"))
+		if !ok {
+			return echo.NewHTTPError(http.StatusNotFound)
+		}
+		h := c.Response().Header()
+		h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+		h.Set("Cache-Control", "public, max-age=31536000, immutable")
+		h.Set("Content-Disposition", "inline")
+		return c.Blob(http.StatusOK, mime, data)
+	}
 }
 
 func healthz(db Pinger) echo.HandlerFunc {

@@ -18,6 +18,7 @@ type migration struct {
 
 var migrations = []migration{
 	{1, "users and settings", migrateV1},
+	{2, "pending avatar uploads", migrateV2},
 }
 
 type schemaMigration struct {
@@ -114,3 +115,17 @@ func migrateV1(tx *gorm.DB) error {
 	}
 	return nil
 }
+
+// uploadV2 is a processed image waiting for the edit that uses it.
+type uploadV2 struct {
+	ID           string    `gorm:"primaryKey"`
+	Owner        string    `gorm:"not null;index"`
+	OriginalName string    `gorm:"not null"`
+	MIME         string    `gorm:"column:mime;not null"`
+	Size         int       `gorm:"not null"`
+	CreatedAt    time.Time `gorm:"not null;index"`
+}
+
+func (uploadV2) TableName() string { return "avatar_uploads" }
+
+func migrateV2(tx *gorm.DB) error { return tx.Migrator().CreateTable(&uploadV2{}) }

@@ -24,6 +24,7 @@ func (s *Service) Delete(ctx context.Context, login string) (*User, error) {
 	if err != nil {
 		return nil, fmt.Errorf("users: delete %s: %w", login, err)
 	}
+	s.removeAvatar(gone.AvatarFile)
 	s.log.Info("user deleted", "login", login)
 	return gone, nil
 }

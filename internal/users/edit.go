@@ -14,11 +14,13 @@ func (s *Service) Edit(ctx context.Context, target string, p Patch) (*User, erro
 		return nil, err
 	}
 	var out *User
+	var oldAvatar string
 	err = s.store.Update(ctx, func(tx Tx) error {
 		u, err := tx.UserByLogin(NormalizeLogin(target))
 		if err != nil {
 			return err
 		}
+		oldAvatar = u.AvatarFile
 		if err := guardAdmin(u, p); err != nil {
 			return err
 		}
@@ -40,6 +42,7 @@ func (s *Service) Edit(ctx context.Context, target string, p Patch) (*User, erro
 	if err != nil {
 		return nil, fmt.Errorf("users: edit %s: %w", target, err)
 	}
+	s.afterAvatarChange(oldAvatar, out)
 	return out, nil
 }
 
@@ -66,11 +69,13 @@ func (s *Service) EditMe(ctx context.Context, me *User, p Patch) (*User, error) 
 		return nil, err
 	}
 	var out *User
+	var oldAvatar string
 	err = s.store.Update(ctx, func(tx Tx) error {
 		u, err := tx.UserByLogin(me.Login)
 		if err != nil {
 			return err
 		}
+		oldAvatar = u.AvatarFile
 		if err := s.applyLocal(tx, u, p, hash); err != nil {
 			return err
 		}
@@ -80,6 +85,7 @@ func (s *Service) EditMe(ctx context.Context, me *User, p Patch) (*User, error) 
 	if err != nil {
 		return nil, fmt.Errorf("users: edit own account %s: %w", me.Login, err)
 	}
+	s.afterAvatarChange(oldAvatar, out)
 	return out, nil
 }
 
@@ -136,8 +142,8 @@ func (s *Service) applyLocal(tx Tx, u *User, p Patch, hash string) error {
 			return err
 		}
 	}
-	if p.Avatar.Set {
-		return ErrInvalidAvatar // uploads are not kept by this build yet
+	if err := s.applyAvatar(tx, u, p); err != nil {
+		return err
 	}
 	if err := applyType(u, p, hash); err != nil {
 		return err
@@ -201,4 +207,25 @@ func saveOrRename(tx Tx, old string, u *User) error {
 		return tx.Rename(old, u)
 	}
 	return tx.Save(u)
+}
+
+// applyAvatar spends a pending upload of the uploader, inside the edit's
+// transaction: a failed edit leaves the upload usable.
+func (s *Service) applyAvatar(tx Tx, u *User, p Patch) error {
+	id, ok := p.Avatar.Value()
+	if !ok {
+		return nil
+	}
+	if err := tx.ClaimUpload(id, p.Uploader, s.now().UTC().Add(-PendingUploadLife)); err != nil {
+		return err
+	}
+	u.AvatarFile = id
+	return nil
+}
+
+// afterAvatarChange deletes the replaced file, now that the commit is done.
+func (s *Service) afterAvatarChange(old string, u *User) {
+	if u != nil && old != u.AvatarFile {
+		s.removeAvatar(old)
+	}
 }

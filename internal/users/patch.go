@@ -24,6 +24,7 @@ type Patch struct {
 	FlagDisplayfavorites Opt[bool]           `json:"flag_displayfavorites"`
 	SocialNetworks       Opt[SocialNetworks] `json:"social_networks"`
 	Avatar               Opt[string]         `json:"-"` // a pending upload id
+	Uploader             string              `json:"-"` // who must have uploaded it
 }
 
 // applyProfile sets the free profile fields of p on u. Null clears a

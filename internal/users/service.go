@@ -20,6 +20,7 @@ type Options struct {
 	Now          func() time.Time // injectable clock for tests
 	BcryptCost   int
 	OnlineWindow time.Duration // how long after a request a user counts as online
+	Avatars      AvatarFiles   // may be nil: no avatar files to remove
 }
 
 // Service carries out every user action of the API and the panel.
@@ -33,6 +34,8 @@ type Service struct {
 	onlineWindow time.Duration
 	ipLimit      *throttle.Limiter
 	loginLimit   *throttle.Limiter
+
+	avatars      AvatarFiles
 
 	settingsMu sync.RWMutex
 	settings   Settings
@@ -61,7 +64,7 @@ func New(ctx context.Context, o Options) (*Service, error) {
 	}
 	s := &Service{
 		store: o.Store, hasher: h, tokens: NewTokens(o.JWTSecret), log: o.Log, now: o.Now,
-		onlineWindow: o.OnlineWindow,
+		onlineWindow: o.OnlineWindow, avatars: o.Avatars,
 		ipLimit:      throttle.New(ipFailures, failureWindow, o.Now),
 		loginLimit:   throttle.New(loginFailures, failureWindow, o.Now),
 	}
@@ -115,8 +118,21 @@ func (s *Service) newUser(login, nickname string, typ int) *User {
 	now := s.now().UTC()
 	return &User{
 		Login: login, Nickname: nickname, NicknameKey: NicknameKey(nickname), Type: typ,
-		TokenKey: NewTokenKey(), FlagParentsonly: true, FlagPublic: true,
+		TokenKey: NewTokenKey(), AvatarFile: BlankAvatar, FlagParentsonly: true, FlagPublic: true,
 		LastLoginAt: time.Unix(0, 0).UTC(), CreatedAt: now, AnimeListIDs: IntList{},
+	}
+}
+
+// BlankAvatar is the default avatar's file name.
+const BlankAvatar = "blank.png"
+
+// PendingUploadLife is how long an avatar upload can be claimed.
+const PendingUploadLife = time.Hour
+
+// removeAvatar deletes a file that the committed database no longer names.
+func (s *Service) removeAvatar(name string) {
+	if s.avatars != nil && name != "" && name != BlankAvatar {
+		s.avatars.Remove(name)
 	}
 }
 

@@ -54,4 +54,12 @@ type Tx interface {
 	Rename(oldLogin string, u *User) error
 	Delete(login string) error
 	IdleGuests(before time.Time) ([]string, error)
+	// ClaimUpload spends a pending avatar upload of owner made after since;
+	// ErrInvalidAvatar when there is none.
+	ClaimUpload(id, owner string, since time.Time) error
+}
+
+// AvatarFiles removes avatar files once the database no longer names them.
+type AvatarFiles interface {
+	Remove(name string)
 }

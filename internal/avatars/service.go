@@ -1,0 +1,224 @@
+package avatars
+
+import (
+	"context"
+	"crypto/rand"
+	_ "embed" // the default avatar ships inside the binary
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// Blank is the default avatar's file name; its bytes are embedded.
+const Blank = "blank.png"
+
+//go:embed blank.png
+var blankPNG []byte
+
+// PendingFor is how long an upload waits to be used by an edit.
+const PendingFor = time.Hour
+
+// maxDecodes bounds the images decoded at once: a burst of uploads waits
+// instead of holding many large bitmaps in memory together.
+const maxDecodes = 2
+
+// nameRe is every file name this package ever makes: random hex and our
+// own extension. Anything else is not ours, on disk or in a request.
+var nameRe = regexp.MustCompile(`^[0-9a-f]{32}\.(png|jpg)$`)
+
+// Upload is a processed image waiting to be used as an avatar.
+type Upload struct {
+	ID           string
+	Owner        string
+	OriginalName string
+	MIME         string
+	Size         int
+	CreatedAt    time.Time
+}
+
+// Store is what the avatars need from the database.
+type Store interface {
+	InsertUpload(ctx context.Context, u Upload) error
+	// DeleteUploadsBefore forgets expired uploads and returns their ids.
+	DeleteUploadsBefore(ctx context.Context, before time.Time) ([]string, error)
+	AvatarFilesInUse(ctx context.Context) (map[string]bool, error)
+	ResetAvatars(ctx context.Context, files []string, to string) (int64, error)
+}
+
+// Service keeps avatar files in one directory.
+type Service struct {
+	dir   string
+	store Store
+	now   func() time.Time
+	log   *slog.Logger
+	sem   chan struct{}
+}
+
+// New makes the avatar directory if needed.
+func New(dir string, store Store, now func() time.Time, log *slog.Logger) (*Service, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("avatars: %w", err)
+	}
+	return &Service{dir: dir, store: store, now: now, log: log, sem: make(chan struct{}, maxDecodes)}, nil
+}
+
+// Upload processes an image and keeps it as a pending upload of owner.
+func (s *Service) Upload(ctx context.Context, owner, originalName string, data []byte) (Upload, error) {
+	select {
+	case s.sem <- struct{}{}:
+	case <-ctx.Done():
+		return Upload{}, ctx.Err()
+	}
+	res, _, err := Process(data)
+	<-s.sem
+	if err != nil {
+		return Upload{}, err
+	}
+	name, err := s.write(res)
+	if err != nil {
+		return Upload{}, err
+	}
+	up := Upload{ID: name, Owner: owner, OriginalName: cleanName(originalName), MIME: res.MIME,
+		Size: len(res.Data), CreatedAt: s.now().UTC()}
+	if err := s.store.InsertUpload(ctx, up); err != nil {
+		s.Remove(name)
+		return Upload{}, fmt.Errorf("avatars: record upload: %w", err)
+	}
+	return up, nil
+}
+
+// write stores the bytes under a new random name: a temp file, synced,
+// then renamed, so a crash never leaves a half file under a real name.
+func (s *Service) write(res Result) (string, error) {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	name := hex.EncodeToString(b) + res.Ext
+	tmp, err := os.CreateTemp(s.dir, ".upload-*")
+	if err != nil {
+		return "", fmt.Errorf("avatars: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // no-op after the rename
+	if _, err := tmp.Write(res.Data); err != nil {
+		tmp.Close()
+		return "", fmt.Errorf("avatars: %w", err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return "", fmt.Errorf("avatars: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return "", fmt.Errorf("avatars: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), filepath.Join(s.dir, name)); err != nil {
+		return "", fmt.Errorf("avatars: %w", err)
+	}
+	return name, nil
+}
+
+// Remove deletes an avatar file; the blank avatar and foreign names are
+// left alone. Callers remove only after the database no longer names it.
+func (s *Service) Remove(name string) {
+	if !nameRe.MatchString(name) {
+		return
+	}
+	if err := os.Remove(filepath.Join(s.dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		s.log.Warn("avatar file not removed", "file", name, "err", err)
+	}
+}
+
+// Open returns the bytes and type of a served avatar, or ok false.
+func (s *Service) Open(name string) (data []byte, mime string, ok bool) {
+	if name == Blank {
+		return blankPNG, "image/png", true
+	}
+	if !nameRe.MatchString(name) {
+		return nil, "", false
+	}
+	b, err := os.ReadFile(filepath.Join(s.dir, name))
+	if err != nil {
+		return nil, "", false
+	}
+	if strings.HasSuffix(name, ".jpg") {
+		return b, "image/jpeg", true
+	}
+	return b, "image/png", true
+}
+
+// Sweep runs at start: expired uploads go, files nobody names go (left by
+// a crash between a write and its commit), and users whose file is missing
+// get the blank avatar.
+func (s *Service) Sweep(ctx context.Context) error {
+	if err := s.Expire(ctx); err != nil {
+		return err
+	}
+	inUse, err := s.store.AvatarFilesInUse(ctx)
+	if err != nil {
+		return fmt.Errorf("avatars: sweep: %w", err)
+	}
+	entries, err := os.ReadDir(s.dir)
+	if err != nil {
+		return fmt.Errorf("avatars: sweep: %w", err)
+	}
+	onDisk := map[string]bool{}
+	for _, e := range entries {
+		name := e.Name()
+		switch {
+		case strings.HasPrefix(name, ".upload-"):
+			_ = os.Remove(filepath.Join(s.dir, name))
+		case nameRe.MatchString(name) && !inUse[name]:
+			s.Remove(name)
+		default:
+			onDisk[name] = true
+		}
+	}
+	var missing []string
+	for name := range inUse {
+		if name != Blank && name != "" && !onDisk[name] {
+			missing = append(missing, name)
+		}
+	}
+	n, err := s.store.ResetAvatars(ctx, missing, Blank)
+	if err != nil {
+		return fmt.Errorf("avatars: sweep: %w", err)
+	}
+	if n > 0 {
+		s.log.Warn("users pointed at missing avatar files; reset to the blank avatar", "count", n)
+	}
+	return nil
+}
+
+// Expire forgets uploads older than PendingFor and removes their files. It
+// is safe while serving: it touches only files whose rows it deleted.
+func (s *Service) Expire(ctx context.Context) error {
+	ids, err := s.store.DeleteUploadsBefore(ctx, s.now().UTC().Add(-PendingFor))
+	if err != nil {
+		return fmt.Errorf("avatars: expire uploads: %w", err)
+	}
+	for _, id := range ids {
+		s.Remove(id)
+	}
+	return nil
+}
+
+// cleanName keeps a short printable original name, for display only.
+func cleanName(s string) string {
+	s = filepath.Base(strings.ReplaceAll(s, `\`, "/"))
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return -1
+		}
+		return r
+	}, s)
+	if len(s) > 100 {
+		s = s[:100]
+	}
+	return s
+}

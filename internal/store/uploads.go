@@ -1,0 +1,90 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/kmusers/kmusers/internal/avatars"
+	"github.com/kmusers/kmusers/internal/users"
+)
+
+type upload struct {
+	ID           string    `gorm:"column:id;primaryKey"`
+	Owner        string    `gorm:"column:owner"`
+	OriginalName string    `gorm:"column:original_name"`
+	MIME         string    `gorm:"column:mime"`
+	Size         int       `gorm:"column:size"`
+	CreatedAt    time.Time `gorm:"column:created_at"`
+}
+
+func (upload) TableName() string { return "avatar_uploads" }
+
+// InsertUpload records a pending upload.
+func (s *Store) InsertUpload(ctx context.Context, u avatars.Upload) error {
+	return s.w.WithContext(ctx).Create(&upload{ID: u.ID, Owner: u.Owner, OriginalName: u.OriginalName,
+		MIME: u.MIME, Size: u.Size, CreatedAt: u.CreatedAt}).Error
+}
+
+// DeleteUploadsBefore forgets expired uploads and returns their ids.
+func (s *Store) DeleteUploadsBefore(ctx context.Context, before time.Time) ([]string, error) {
+	var ids []string
+	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Model(&upload{}).Where("created_at < ?", before).Pluck("id", &ids).Error; err != nil {
+			return err
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		return tx.Where("id IN ?", ids).Delete(&upload{}).Error
+	})
+	return ids, err
+}
+
+// AvatarFilesInUse names every file a user or a pending upload points at.
+func (s *Store) AvatarFilesInUse(ctx context.Context) (map[string]bool, error) {
+	db := s.r.WithContext(ctx)
+	var files, ids []string
+	if err := db.Model(&users.User{}).Distinct("avatar_file").Pluck("avatar_file", &files).Error; err != nil {
+		return nil, err
+	}
+	if err := db.Model(&upload{}).Pluck("id", &ids).Error; err != nil {
+		return nil, err
+	}
+	in := make(map[string]bool, len(files)+len(ids))
+	for _, f := range append(files, ids...) {
+		in[f] = true
+	}
+	return in, nil
+}
+
+// ResetAvatars points users of the given files to another, and forgets
+// uploads of those files.
+func (s *Store) ResetAvatars(ctx context.Context, files []string, to string) (int64, error) {
+	if len(files) == 0 {
+		return 0, nil
+	}
+	var n int64
+	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&users.User{}).Where("avatar_file IN ?", files).Update("avatar_file", to)
+		if res.Error != nil {
+			return res.Error
+		}
+		n = res.RowsAffected
+		return tx.Where("id IN ?", files).Delete(&upload{}).Error
+	})
+	return n, err
+}
+
+// ClaimUpload spends a pending upload of owner made after since.
+func (t userTx) ClaimUpload(id, owner string, since time.Time) error {
+	res := t.db.Where("id = ? AND owner = ? AND created_at >= ?", id, owner, since).Delete(&upload{})
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return users.ErrInvalidAvatar
+	}
+	return nil
+}
