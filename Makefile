@@ -20,6 +20,7 @@ test: ## the whole test suite, then each fuzz target for $(FUZZTIME)
 
 fuzz: ## run each fuzz target briefly
 	go test -run '^$$' -fuzz '^FuzzDecodeRequest$$' -fuzztime $(FUZZTIME) ./internal/api
+	go test -run '^$$' -fuzz '^FuzzProcess$$' -fuzztime $(FUZZTIME) ./internal/avatars
 
 lint: ## go vet, gofmt and staticcheck
 	go vet $(PKGS)

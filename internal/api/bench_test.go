@@ -11,12 +11,12 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/kmusers/kmusers/internal/api"
+	"github.com/kmusers/kmusers/internal/heappeak"
 	"github.com/kmusers/kmusers/internal/server"
 	"github.com/kmusers/kmusers/internal/store"
 	"github.com/kmusers/kmusers/internal/users"
@@ -155,41 +155,14 @@ func BenchmarkGetUsersPage(b *testing.B) {
 }
 
 // BenchmarkGetUsersAll also reports the peak heap above the idle heap while
-// the whole list is served (sampled every millisecond).
+// the whole list is served.
 func BenchmarkGetUsersAll(b *testing.B) {
 	v := benchEnv(b)
-	runtime.GC()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	idle := ms.HeapAlloc
-	peak := sampleHeapPeak()
+	stop := heappeak.Start()
 	for b.Loop() {
 		benchDo(b, v, bench.op, "getUsers", map[string]any{})
 	}
-	b.ReportMetric(float64(peak()-idle)/(1<<20), "peak-extra-MiB")
-}
-
-// sampleHeapPeak samples HeapAlloc until the returned func is called.
-func sampleHeapPeak() func() uint64 {
-	stop := make(chan struct{})
-	res := make(chan uint64)
-	go func() {
-		var maxHeap uint64
-		tick := time.NewTicker(time.Millisecond)
-		defer tick.Stop()
-		for {
-			var ms runtime.MemStats
-			runtime.ReadMemStats(&ms)
-			maxHeap = max(maxHeap, ms.HeapAlloc)
-			select {
-			case <-stop:
-				res <- maxHeap
-				return
-			case <-tick.C:
-			}
-		}
-	}()
-	return func() uint64 { close(stop); return <-res }
+	b.ReportMetric(stop(), "peak-extra-MiB")
 }
 
 func BenchmarkGetUser(b *testing.B) {

@@ -18,6 +18,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/kmusers/kmusers/internal/api"
+	"github.com/kmusers/kmusers/internal/avatars"
 	"github.com/kmusers/kmusers/internal/server"
 	"github.com/kmusers/kmusers/internal/store"
 	"github.com/kmusers/kmusers/internal/users"
@@ -55,6 +56,9 @@ type env struct {
 	db    *store.Store
 	log   *logBuf
 	clock *clock
+
+	avatarDir string
+	avatars   *avatars.Service
 }
 
 type clock struct {
@@ -85,12 +89,17 @@ func newEnv(t *testing.T) *env {
 	lb := &logBuf{}
 	log := slog.New(slog.NewTextHandler(lb, nil))
 	clk := &clock{t: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
-	svc, err := users.New(ctx, users.Options{Store: db, JWTSecret: []byte("test secret of at least 32 bytes!"), Log: log, Now: clk.Now})
+	dir := filepath.Join(t.TempDir(), "avatars")
+	av, err := avatars.New(dir, db, clk.Now, log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := server.New(server.Deps{API: api.New(svc, log), DB: db, Log: log})
-	return &env{t: t, e: e, svc: svc, db: db, log: lb, clock: clk}
+	svc, err := users.New(ctx, users.Options{Store: db, JWTSecret: []byte("test secret of at least 32 bytes!"), Log: log, Now: clk.Now, Avatars: av})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := server.New(server.Deps{API: api.New(svc, log), DB: db, Log: log, Uploads: av, Avatars: av})
+	return &env{t: t, e: e, svc: svc, db: db, log: lb, clock: clk, avatarDir: dir, avatars: av}
 }
 
 // code is the latest logged code of a kind.

@@ -130,4 +130,3 @@ func writeUploadFail(c echo.Context, e *Error) error {
 		"err": true, "code": e.Status, "message": msg, "data": Action{Code: e.Status, Message: msg},
 	})
 }
-

@@ -108,6 +108,11 @@ func cropSquare(img image.Image) (image.Image, image.Rectangle) {
 // resize scales the square to Size×Size with Catmull-Rom, a sharp filter
 // that does not ring much on faces and drawings.
 func resize(img image.Image, src image.Rectangle) *image.NRGBA {
+	if y, ok := img.(*image.YCbCr); ok && src.Dx() >= 4*Size {
+		k := src.Dx() / (2 * Size)
+		img = shrinkYCbCr(y, src, k)
+		src = img.Bounds()
+	}
 	dst := image.NewNRGBA(image.Rect(0, 0, Size, Size))
 	draw.CatmullRom.Scale(dst, dst.Bounds(), img, src, draw.Src, nil)
 	return dst

@@ -35,7 +35,7 @@ type Service struct {
 	ipLimit      *throttle.Limiter
 	loginLimit   *throttle.Limiter
 
-	avatars      AvatarFiles
+	avatars AvatarFiles
 
 	settingsMu sync.RWMutex
 	settings   Settings
@@ -65,8 +65,8 @@ func New(ctx context.Context, o Options) (*Service, error) {
 	s := &Service{
 		store: o.Store, hasher: h, tokens: NewTokens(o.JWTSecret), log: o.Log, now: o.Now,
 		onlineWindow: o.OnlineWindow, avatars: o.Avatars,
-		ipLimit:      throttle.New(ipFailures, failureWindow, o.Now),
-		loginLimit:   throttle.New(loginFailures, failureWindow, o.Now),
+		ipLimit:    throttle.New(ipFailures, failureWindow, o.Now),
+		loginLimit: throttle.New(loginFailures, failureWindow, o.Now),
 	}
 	s.codes = NewCodes(o.Log, o.Now)
 	if err := s.loadSettings(ctx); err != nil {
