@@ -3,7 +3,7 @@ BIN      := bin/kmusers
 PKGS     := ./...
 FUZZTIME ?= 5s
 
-.PHONY: help run build test fuzz lint generate bench clean
+.PHONY: help run build test fuzz lint generate check-generated bench clean
 
 help: ## show this help
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -27,8 +27,11 @@ lint: ## go vet, gofmt and staticcheck
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	go tool staticcheck $(PKGS)
 
-generate: ## regenerate generated code
-	go generate $(PKGS)
+generate: ## regenerate the templ views (the *_templ.go files are committed)
+	go tool templ generate -path views
+
+check-generated: generate ## fail when the committed views are stale
+	@git diff --exit-code -- '*_templ.go' || (echo "run make generate and commit"; exit 1)
 
 bench: ## benchmarks (see docs/PERFORMANCE.md)
 	go test -run '^$$' -bench . -benchmem -benchtime 2s ./internal/...

@@ -21,6 +21,7 @@ import (
 	"github.com/kmusers/kmusers/internal/server"
 	"github.com/kmusers/kmusers/internal/store"
 	"github.com/kmusers/kmusers/internal/users"
+	"github.com/kmusers/kmusers/internal/web"
 )
 
 const usage = `usage:
@@ -124,6 +125,7 @@ func serve(ctx context.Context, cfg *config.Config, a *app, log *slog.Logger) er
 	e := server.New(server.Deps{
 		API: api.New(a.users, log), DB: a.db, Log: log, TrustedProxies: cfg.TrustedProxies,
 		Uploads: a.avatars, Avatars: a.avatars,
+		Web: web.New(a.users, a.avatars, a.secrets.CookieHash, a.secrets.CookieBlock, log),
 	})
 	go expireUploads(ctx, a.avatars, log)
 	ln, err := net.Listen("tcp", cfg.Addr)

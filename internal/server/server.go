@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/kmusers/kmusers/internal/api"
+	"github.com/kmusers/kmusers/internal/web"
 )
 
 // Pinger tells whether the database answers.
@@ -30,6 +31,7 @@ type Deps struct {
 	TrustedProxies []*net.IPNet
 	Uploads        api.Uploads
 	Avatars        AvatarFiles
+	Web            *web.Handler // nil: no panel (API tests)
 }
 
 // AvatarFiles serves avatar bytes by file name.
@@ -57,6 +59,9 @@ func routes(e *echo.Echo, d Deps) {
 	e.POST("/api/command", d.API.Command)
 	e.POST("/api/importfile", d.API.ImportFile(d.Uploads))
 	e.GET("/avatars/:file", serveAvatar(d.Avatars))
+	if d.Web != nil {
+		d.Web.Register(e)
+	}
 }
 
 // caseFoldPaths routes any case of the given paths to them: KM clients

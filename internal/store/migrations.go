@@ -19,6 +19,7 @@ type migration struct {
 var migrations = []migration{
 	{1, "users and settings", migrateV1},
 	{2, "pending avatar uploads", migrateV2},
+	{3, "per-user panel session key", migrateV3},
 }
 
 type schemaMigration struct {
@@ -129,3 +130,13 @@ type uploadV2 struct {
 func (uploadV2) TableName() string { return "avatar_uploads" }
 
 func migrateV2(tx *gorm.DB) error { return tx.Migrator().CreateTable(&uploadV2{}) }
+
+// userV3 adds the key that panel sessions carry: rotating it logs the user
+// out of every browser without touching their API tokens.
+type userV3 struct {
+	SessionKey string `gorm:"not null;default:''"`
+}
+
+func (userV3) TableName() string { return "users" }
+
+func migrateV3(tx *gorm.DB) error { return tx.Migrator().AddColumn(&userV3{}, "SessionKey") }

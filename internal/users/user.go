@@ -28,6 +28,7 @@ type User struct {
 	Type                    int            `gorm:"column:type"`
 	Password                string         `gorm:"column:password"`
 	TokenKey                string         `gorm:"column:token_key"`
+	SessionKey              string         `gorm:"column:session_key"`
 	AvatarFile              string         `gorm:"column:avatar_file"`
 	Bio                     *string        `gorm:"column:bio"`
 	URL                     *string        `gorm:"column:url"`

@@ -1,0 +1,78 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/kmusers/kmusers/views/pages"
+	"github.com/kmusers/kmusers/views/partials"
+)
+
+func (h *Handler) loginPage(c echo.Context) error {
+	f := partials.NewForm()
+	f.Values["next"] = c.QueryParam("next")
+	return h.renderLogin(c, http.StatusOK, f)
+}
+
+func (h *Handler) renderLogin(c echo.Context, status int, f partials.Form) error {
+	return render(c, status, pages.Login(h.page(c, "Log in"), f, h.users.Settings().AllowGuestLogin))
+}
+
+// login checks the form, starts a fresh session and follows next when it
+// is a path of this site.
+func (h *Handler) login(c echo.Context) error {
+	f := formOf(c, "username", "server", "next", "remember")
+	username := strings.TrimSpace(f.V("username"))
+	if server := strings.TrimSpace(f.V("server")); server != "" {
+		username += "@" + server
+	}
+	res, err := h.users.Login(c.Request().Context(), c.RealIP(), username, c.FormValue("password"), optional(c.FormValue("security_code")))
+	if err != nil {
+		if !fieldError(f, err) {
+			return err
+		}
+		return h.renderLogin(c, statusFor(err), f)
+	}
+	h.startSession(c, res.User, f.Checked("remember"))
+	if res.Promoted {
+		flash(c, "You are now an operator.")
+	}
+	return redirect(c, localPath(f.V("next"), "/users"))
+}
+
+// localPath keeps next only when it is a path on this site: no scheme, no
+// host, no "//" or "/\" that a browser would read as another host.
+func localPath(next, fallback string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
+		strings.ContainsAny(next, "\r\n\t") {
+		return fallback
+	}
+	return next
+}
+
+func (h *Handler) loginGuest(c echo.Context) error {
+	u, _, err := h.users.LoginGuest(c.Request().Context(), "")
+	if err != nil {
+		f := partials.NewForm()
+		if !fieldError(f, err) {
+			return err
+		}
+		return h.renderLogin(c, statusFor(err), f)
+	}
+	h.startSession(c, u, false)
+	return redirect(c, "/users")
+}
+
+// logout ends this user's sessions in every browser.
+func (h *Handler) logout(c echo.Context) error {
+	if u := viewer(c); u != nil {
+		if err := h.users.EndSessions(c.Request().Context(), u.Login); err != nil {
+			return err
+		}
+	}
+	h.endSession(c)
+	flash(c, "You are logged out.")
+	return redirect(c, "/login")
+}

@@ -1,0 +1,132 @@
+package web
+
+import (
+	"crypto/subtle"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/kmusers/kmusers/internal/users"
+)
+
+// maxFormBytes caps a panel request: an avatar plus the form around it.
+const maxFormBytes = 9 << 20
+
+// csp forbids inline script: htmx is configured by a meta tag and the CSRF
+// header by an attribute, so no page needs any.
+const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; " +
+	"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+// sessionMiddleware decodes the session, writes it back just before the
+// response, and sets the panel's headers.
+func (h *Handler) sessionMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, maxFormBytes)
+		c.Set(string(sessKey), h.loadSession(c))
+		c.Response().Before(func() {
+			if err := h.saveSession(c); err != nil {
+				h.log.Error("session not saved", "err", err)
+			}
+		})
+		hd := c.Response().Header()
+		hd.Set("Content-Security-Policy", csp)
+		hd.Set("Cache-Control", "no-store")
+		hd.Set("Vary", "HX-Request, Cookie")
+		return next(c)
+	}
+}
+
+// csrfMiddleware refuses a state-changing request that does not carry the
+// session's token, or that another site sent.
+func (h *Handler) csrfMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		switch r.Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
+			return next(c)
+		}
+		if r.Header.Get("Sec-Fetch-Site") == "cross-site" || !sameOrigin(r) {
+			return h.forbidden(c, "This request came from another site.")
+		}
+		want, _ := current(c).raw.Values["csrf"].(string)
+		got := r.Header.Get("X-CSRF-Token")
+		if got == "" {
+			got = c.FormValue("_csrf")
+		}
+		if want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
+			return h.forbidden(c, "Your form expired. Reload the page and try again.")
+		}
+		return next(c)
+	}
+}
+
+// sameOrigin: an Origin header, when sent, names this host.
+func sameOrigin(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return true
+	}
+	u, err := url.Parse(origin)
+	return err == nil && strings.EqualFold(u.Host, r.Host)
+}
+
+// setupMiddleware sends everyone to /setup until a human operator exists.
+func (h *Handler) setupMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if h.setupDone.Load() || c.Path() == "/setup" {
+			return next(c)
+		}
+		ok, err := h.users.HasHumanOperator(c.Request().Context())
+		if err != nil {
+			return err
+		}
+		if ok {
+			h.setupDone.Store(true)
+			return next(c)
+		}
+		return redirect(c, "/setup")
+	}
+}
+
+// closedMiddleware shows non-operators the closed page when the frontend is
+// closed; login stays open so that an operator can get in.
+func (h *Handler) closedMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		u := viewer(c)
+		if h.users.Settings().FrontendMode != users.FrontendClosed || (u != nil && u.Type == users.TypeOperator) {
+			return next(c)
+		}
+		switch c.Path() {
+		case "/login", "/logout", "/setup":
+			return next(c)
+		}
+		return h.closed(c)
+	}
+}
+
+// requireMember and requireOperator guard pages by role.
+func (h *Handler) requireMember(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		u := viewer(c)
+		if u == nil {
+			return redirect(c, "/login?next="+urlEscape(c.Request().URL.RequestURI()))
+		}
+		if u.Type == users.TypeGuest {
+			return h.forbidden(c, "Guests cannot do this: create an account.")
+		}
+		return next(c)
+	}
+}
+
+func (h *Handler) requireOperator(next echo.HandlerFunc) echo.HandlerFunc {
+	return h.requireMember(func(c echo.Context) error {
+		if viewer(c).Type != users.TypeOperator {
+			return h.forbidden(c, "Only operators can do this.")
+		}
+		return next(c)
+	})
+}
+
+func urlEscape(s string) string { return url.QueryEscape(s) }

@@ -1,0 +1,32 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/kmusers/kmusers/views/pages"
+	"github.com/kmusers/kmusers/views/partials"
+)
+
+func (h *Handler) resetPage(c echo.Context) error {
+	return render(c, http.StatusOK, pages.ResetPassword(h.page(c, "Reset a password"), partials.NewForm()))
+}
+
+// resetPassword sets a local password with the operator code; it ends the
+// account's sessions and tokens (the domain rotates its keys).
+func (h *Handler) resetPassword(c echo.Context) error {
+	f := formOf(c, "username")
+	err := h.users.ResetPassword(c.Request().Context(), f.V("username"), c.FormValue("password"), optional(c.FormValue("security_code")))
+	if err != nil {
+		if !fieldError(f, err) {
+			return err
+		}
+		if f.Errors["form"] == "" && f.Errors["login"] != "" {
+			f.Errors["username"] = f.Errors["login"]
+		}
+		return render(c, statusFor(err), pages.ResetPassword(h.page(c, "Reset a password"), f))
+	}
+	flash(c, "The password is set. Log in with it.")
+	return redirect(c, "/login")
+}

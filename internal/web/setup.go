@@ -1,0 +1,55 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/kmusers/kmusers/internal/users"
+	"github.com/kmusers/kmusers/views/pages"
+	"github.com/kmusers/kmusers/views/partials"
+)
+
+// setupPage is the first page of a new install: create an operator with the
+// logged security code. Once one exists, it sends people to the login.
+func (h *Handler) setupPage(c echo.Context) error {
+	if done, err := h.users.HasHumanOperator(c.Request().Context()); err != nil || done {
+		return h.afterSetup(c, err)
+	}
+	return render(c, http.StatusOK, pages.Setup(h.page(c, "Set up"), partials.NewForm()))
+}
+
+func (h *Handler) afterSetup(c echo.Context, err error) error {
+	if err != nil {
+		return err
+	}
+	return redirect(c, "/login")
+}
+
+func (h *Handler) setup(c echo.Context) error {
+	ctx := c.Request().Context()
+	if done, err := h.users.HasHumanOperator(ctx); err != nil || done {
+		return h.afterSetup(c, err)
+	}
+	f := formOf(c, "login")
+	in := users.NewAccount{Login: f.V("login"), Password: c.FormValue("password"), Role: "admin",
+		Code: optional(c.FormValue("security_code"))}
+	if in.Code == nil {
+		f.Errors["security_code"] = "The security code from the server's log is needed."
+		return render(c, http.StatusUnprocessableEntity, pages.Setup(h.page(c, "Set up"), f))
+	}
+	if err := h.users.Create(ctx, nil, in); err != nil {
+		if !fieldError(f, err) {
+			return err
+		}
+		return render(c, statusFor(err), pages.Setup(h.page(c, "Set up"), f))
+	}
+	res, err := h.users.Login(ctx, c.RealIP(), in.Login, in.Password, nil)
+	if err != nil {
+		return err
+	}
+	h.setupDone.Store(true)
+	h.startSession(c, res.User, false)
+	flash(c, "Your operator account is ready.")
+	return redirect(c, "/users")
+}

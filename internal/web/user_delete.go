@@ -1,0 +1,37 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/kmusers/kmusers/internal/users"
+	"github.com/kmusers/kmusers/views/pages"
+)
+
+// userDeletePage asks for confirmation, naming the user.
+func (h *Handler) userDeletePage(c echo.Context) error {
+	u, err := h.users.Get(c.Request().Context(), viewer(c), c.Param("login"))
+	if errors.Is(err, users.ErrNotFound) {
+		return h.notFound(c)
+	}
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, pages.ConfirmDelete(h.page(c, "Delete "+u.Login), u.Login, u.Nickname, "/users/"+u.Login+"/delete"))
+}
+
+func (h *Handler) userDelete(c echo.Context) error {
+	_, err := h.users.Delete(c.Request().Context(), c.Param("login"))
+	switch {
+	case errors.Is(err, users.ErrNotFound):
+		return h.notFound(c)
+	case errors.Is(err, users.ErrAdminProtected):
+		return h.forbidden(c, "The admin account cannot be deleted.")
+	case err != nil:
+		return err
+	}
+	flash(c, "User "+users.NormalizeLogin(c.Param("login"))+" deleted.")
+	return redirect(c, "/users")
+}

@@ -1,0 +1,61 @@
+// Package web is the panel: server-rendered pages over the users domain,
+// cookie sessions and CSRF. Handlers hold no business rules: they decode
+// forms, call the domain and render.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/sessions"
+
+	"github.com/kmusers/kmusers/internal/avatars"
+	"github.com/kmusers/kmusers/internal/users"
+)
+
+// Users is what the panel needs from the domain.
+type Users interface {
+	UserByLogin(ctx context.Context, login string) (*users.User, error)
+	Settings() users.Settings
+	SaveSettings(ctx context.Context, s users.Settings) error
+	IsActive(u *users.User) bool
+	Now() time.Time
+	HasHumanOperator(ctx context.Context) (bool, error)
+	Create(ctx context.Context, actor *users.User, in users.NewAccount) error
+	Get(ctx context.Context, viewer *users.User, login string) (*users.User, error)
+	List(ctx context.Context, viewer *users.User, q users.ListQuery) ([]users.User, error)
+	Count(ctx context.Context, viewer *users.User, q users.ListQuery) (int64, error)
+	Edit(ctx context.Context, target string, p users.Patch) (*users.User, error)
+	EditMe(ctx context.Context, me *users.User, p users.Patch) (*users.User, error)
+	Delete(ctx context.Context, login string) (*users.User, error)
+	ResetPassword(ctx context.Context, login, password string, code *string) error
+	Login(ctx context.Context, clientIP, username, password string, code *string) (*users.LoginResult, error)
+	LoginGuest(ctx context.Context, name string) (*users.User, string, error)
+	CheckPassword(u *users.User, password string) bool
+	OnlineWindow() time.Duration
+	EndSessions(ctx context.Context, login string) error
+}
+
+// Uploads turns a picture into a pending avatar upload.
+type Uploads interface {
+	Upload(ctx context.Context, owner, originalName string, data []byte) (avatars.Upload, error)
+}
+
+// Handler serves the panel.
+type Handler struct {
+	users   Users
+	uploads Uploads
+	store   *sessions.CookieStore
+	log     *slog.Logger
+	// setupDone caches "a human operator exists": once true, it stays true.
+	setupDone atomic.Bool
+}
+
+// New makes the panel with the cookie keys from the data dir.
+func New(u Users, up Uploads, hashKey, blockKey []byte, log *slog.Logger) *Handler {
+	store := sessions.NewCookieStore(hashKey, blockKey)
+	store.MaxAge(0)
+	return &Handler{users: u, uploads: up, store: store, log: log}
+}

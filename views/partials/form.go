@@ -1,0 +1,27 @@
+// Package partials holds the pieces pages share: fields, the user table.
+package partials
+
+// Form keeps what was typed and the message of each refused field.
+type Form struct {
+	Values map[string]string
+	Errors map[string]string
+}
+
+// NewForm makes an empty form.
+func NewForm() Form { return Form{Values: map[string]string{}, Errors: map[string]string{}} }
+
+// V is a field's value.
+func (f Form) V(name string) string { return f.Values[name] }
+
+// E is a field's error message.
+func (f Form) E(name string) string { return f.Errors[name] }
+
+// Checked tells whether a checkbox field is on.
+func (f Form) Checked(name string) bool { v := f.Values[name]; return v == "on" || v == "true" || v == "1" }
+
+// Option is one choice of a select.
+type Option struct {
+	Value, Label string
+}
+
+func errID(name string) string { return name + "-error" }

@@ -1,0 +1,133 @@
+package partials
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"time"
+)
+
+// UserRow is one line of the user table.
+type UserRow struct {
+	Login, Nickname, Avatar, LastSeen string
+	Type                              int
+	Online, Public                    bool
+}
+
+// ListQuery is the view the URL asks for; the same names as the query string.
+type ListQuery struct {
+	Q, Type, Online, Kind, Sort, Dir string
+	Page                             int
+}
+
+// Values is the query string of q, without empty values.
+func (q ListQuery) Values() url.Values {
+	v := url.Values{}
+	for k, s := range map[string]string{"q": q.Q, "type": q.Type, "online": q.Online, "kind": q.Kind, "sort": q.Sort, "dir": q.Dir} {
+		if s != "" {
+			v.Set(k, s)
+		}
+	}
+	if q.Page > 1 {
+		v.Set("page", strconv.Itoa(q.Page))
+	}
+	return v
+}
+
+// URL is the list's address for q.
+func (q ListQuery) URL() string {
+	if enc := q.Values().Encode(); enc != "" {
+		return "/users?" + enc
+	}
+	return "/users"
+}
+
+// UserList is a page of the user table.
+type UserList struct {
+	Query    ListQuery
+	Rows     []UserRow
+	Total    int64
+	Pages    int
+	Operator bool
+}
+
+// PageURL is the address of page n of the same view.
+func (l UserList) PageURL(n int) string { q := l.Query; q.Page = n; return q.URL() }
+
+// SortURL sorts by col, flipping the direction when already sorted by it.
+func (l UserList) SortURL(col string) string {
+	q := l.Query
+	q.Page = 1
+	q.Dir = "asc"
+	if l.sortCol() == col && l.Query.Dir != "desc" {
+		q.Dir = "desc"
+	}
+	q.Sort = col
+	return q.URL()
+}
+
+func (l UserList) sortCol() string {
+	if l.Query.Sort == "" {
+		return "login"
+	}
+	return l.Query.Sort
+}
+
+// AriaSort is the aria-sort value of a column header.
+func (l UserList) AriaSort(col string) string {
+	if l.sortCol() != col {
+		return "none"
+	}
+	if l.Query.Dir == "desc" {
+		return "descending"
+	}
+	return "ascending"
+}
+
+// TypeName is the word for a type.
+func TypeName(t int) string {
+	switch t {
+	case 0:
+		return "Operator"
+	case 2:
+		return "Guest"
+	}
+	return "User"
+}
+
+// Ago says how long ago t was, in words a person reads.
+func Ago(t, now time.Time) string {
+	if t.Unix() <= 0 {
+		return "never"
+	}
+	d := now.Sub(t)
+	switch {
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return plural(int(d/time.Minute), "minute")
+	case d < 24*time.Hour:
+		return plural(int(d/time.Hour), "hour")
+	case d < 30*24*time.Hour:
+		return plural(int(d/(24*time.Hour)), "day")
+	case d < 365*24*time.Hour:
+		return plural(int(d/(30*24*time.Hour)), "month")
+	}
+	return plural(int(d/(365*24*time.Hour)), "year")
+}
+
+func plural(n int, unit string) string {
+	if n == 1 {
+		return "1 " + unit + " ago"
+	}
+	return fmt.Sprintf("%d %ss ago", n, unit)
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func plural2(n int64) string {
+	if n == 1 {
+		return "1 user"
+	}
+	return strconv.FormatInt(n, 10) + " users"
+}
