@@ -88,6 +88,9 @@ func profilePatch(c echo.Context) (users.Patch, partials.Form) {
 // attachAvatar uploads the form's picture, if any, as the caller's pending
 // upload and names it in the patch.
 func (h *Handler) attachAvatar(ctx context.Context, c echo.Context, p *users.Patch) error {
+	if !strings.HasPrefix(c.Request().Header.Get("Content-Type"), "multipart/form-data") {
+		return nil // no file can come with this form
+	}
 	fh, err := c.FormFile("avatar")
 	if errors.Is(err, http.ErrMissingFile) || (err == nil && fh.Size == 0) {
 		return nil

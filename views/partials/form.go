@@ -17,7 +17,10 @@ func (f Form) V(name string) string { return f.Values[name] }
 func (f Form) E(name string) string { return f.Errors[name] }
 
 // Checked tells whether a checkbox field is on.
-func (f Form) Checked(name string) bool { v := f.Values[name]; return v == "on" || v == "true" || v == "1" }
+func (f Form) Checked(name string) bool {
+	v := f.Values[name]
+	return v == "on" || v == "true" || v == "1"
+}
 
 // Option is one choice of a select.
 type Option struct {
