@@ -3,7 +3,7 @@ BIN      := bin/kmusers
 PKGS     := ./...
 FUZZTIME ?= 5s
 
-.PHONY: help run build test fuzz lint generate check-generated bench clean
+.PHONY: help run build test fuzz lint generate check-generated screenshots bench clean
 
 help: ## show this help
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -32,6 +32,10 @@ generate: ## regenerate the templ views (the *_templ.go files are committed)
 
 check-generated: generate ## fail when the committed views are stale
 	@git diff --exit-code -- '*_templ.go' || (echo "run make generate and commit"; exit 1)
+
+screenshots: ## run the browser test and save docs/screenshots/*.png
+	mkdir -p docs/screenshots
+	KMUSERS_SCREENSHOTS=$(CURDIR)/docs/screenshots go test -count=1 -run '^TestPanelInBrowser$$' ./internal/web
 
 bench: ## benchmarks (see docs/PERFORMANCE.md)
 	go test -run '^$$' -bench . -benchmem -benchtime 2s ./internal/...
