@@ -13,9 +13,9 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/kmusers/kmusers/internal/api"
+	"github.com/kmusers/kmusers/internal/benchdata"
 	"github.com/kmusers/kmusers/internal/heappeak"
 	"github.com/kmusers/kmusers/internal/server"
 	"github.com/kmusers/kmusers/internal/store"
@@ -60,25 +60,8 @@ func seedBench() error {
 	if err != nil {
 		return err
 	}
-	h, _ := users.NewHasher(10)
-	hash, _ := h.Hash(pw)
-	now := time.Now().UTC()
-	for start := 0; start < benchUsers; start += 10_000 {
-		err := db.Update(ctx, func(tx users.Tx) error {
-			for i := start; i < start+10_000; i++ {
-				login := fmt.Sprintf("user%06d", i)
-				u := &users.User{Login: login, Nickname: "Nick " + login, NicknameKey: "nick " + login, Type: 1 + i%2, // odd: guests
-					Password: hash, TokenKey: users.NewTokenKey(), FlagPublic: i%10 != 0, FlagParentsonly: true,
-					LastLoginAt: now.Add(-time.Duration(i) * time.Second), CreatedAt: now}
-				if err := tx.Insert(u); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
+	if err := benchdata.Seed(ctx, db, benchUsers); err != nil {
+		return err
 	}
 	v := &env{e: server.New(server.Deps{API: api.New(svc, log), DB: db, Log: log}), svc: svc, db: db, log: lb}
 	bench.v = v

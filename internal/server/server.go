@@ -49,6 +49,11 @@ func New(d Deps) *echo.Echo {
 	e.Use(middleware.RequestID())
 	e.Use(recoverer(d.Log))
 	e.Use(securityHeaders)
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{
+		// Avatars are compressed images already; the list of every user is
+		// large enough that compressing it would cost more than it saves.
+		Skipper: func(c echo.Context) bool { return strings.HasPrefix(c.Request().URL.Path, "/avatars/") },
+	}))
 	routes(e, d)
 	return e
 }

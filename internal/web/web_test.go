@@ -38,17 +38,19 @@ var codeRe = regexp.MustCompile(`security code: (\d{6})`)
 
 // site is a whole server (API and panel) on a fresh database.
 type site struct {
-	t   *testing.T
-	srv *httptest.Server
-	svc *users.Service
-	log *logBuf
+	t      testing.TB
+	srv    *httptest.Server
+	svc    *users.Service
+	log    *logBuf
+	dbPath string
 }
 
-func newSite(t *testing.T) *site {
+func newSite(t testing.TB) *site {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
-	db, err := store.Open(ctx, filepath.Join(dir, "k.db"))
+	dbPath := filepath.Join(dir, "k.db")
+	db, err := store.Open(ctx, dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +69,7 @@ func newSite(t *testing.T) *site {
 	e := server.New(server.Deps{API: api.New(svc, log), DB: db, Log: log, Uploads: av, Avatars: av, Web: h})
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
-	return &site{t: t, srv: srv, svc: svc, log: lb}
+	return &site{t: t, srv: srv, svc: svc, log: lb, dbPath: dbPath}
 }
 
 func (s *site) code() string {
