@@ -162,6 +162,24 @@ func TestBinaryEndToEnd(t *testing.T) {
 	data := t.TempDir()
 	p := start(t, data)
 
+	// The panel of a new install is its setup page.
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noRedirect.Get(p.base + "/users")
+	if err != nil || resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/setup" {
+		t.Fatalf("new install: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	resp, err = http.Get(p.base + "/setup")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), `data-testid="setup-form"`) ||
+		!strings.Contains(resp.Header.Get("Content-Security-Policy"), "script-src 'self'") {
+		t.Fatalf("setup page: %d", resp.StatusCode)
+	}
+
 	a := p.command(t, "", "createUser", map[string]any{"login": "Olga", "password": "operator pw", "role": "admin", "securityCode": p.code(t)})
 	if a.status != 200 {
 		t.Fatalf("create operator: %d %s", a.status, a.Data)
@@ -176,6 +194,15 @@ func TestBinaryEndToEnd(t *testing.T) {
 	}
 	if a := p.command(t, bob, "deleteUser", map[string]any{"username": "olga"}); a.status != 403 {
 		t.Fatalf("user deleted an operator: %d", a.status)
+	}
+	// With an operator, the panel asks strangers to log in; static files are served.
+	resp, err = noRedirect.Get(p.base + "/users")
+	if err != nil || resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login") {
+		t.Fatalf("panel after setup: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	if resp, err := http.Get(p.base + "/static/htmx-2.0.11.min.js"); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("htmx: %v %v", resp, err)
 	}
 	info, err := os.Stat(filepath.Join(data, "secrets.json"))
 	if err != nil || info.Mode().Perm() != 0o600 {

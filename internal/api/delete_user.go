@@ -1,8 +1,6 @@
 package api
 
 import (
-	"strings"
-
 	"github.com/kmusers/kmusers/internal/users"
 )
 
@@ -17,8 +15,8 @@ func (h *Handler) deleteUser(c *call) (any, error) {
 	if e := decodeArgs(c.args, &a); e != nil {
 		return nil, e
 	}
-	if strings.TrimSpace(a.Username) == "" {
-		return nil, errInvalidData.with(map[string]string{"username": "is required"})
+	if e := required("username", a.Username); e != nil {
+		return nil, e
 	}
 	if _, err := h.users.Delete(c.ctx, a.Username); err != nil {
 		return nil, mapErr(err, nil, deleteRules...)

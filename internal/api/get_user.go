@@ -7,6 +7,14 @@ import (
 	"github.com/kmusers/kmusers/internal/users"
 )
 
+// required refuses an empty argument, naming it.
+func required(field, value string) *Error {
+	if strings.TrimSpace(value) == "" {
+		return errInvalidData.with(map[string]string{field: "is required"})
+	}
+	return nil
+}
+
 type usernameArgs struct {
 	Username string `json:"username"`
 }
@@ -17,8 +25,8 @@ func (h *Handler) getUser(c *call) (any, error) {
 	if e := decodeArgs(c.args, &a); e != nil {
 		return nil, e
 	}
-	if strings.TrimSpace(a.Username) == "" {
-		return nil, errInvalidData.with(map[string]string{"username": "is required"})
+	if e := required("username", a.Username); e != nil {
+		return nil, e
 	}
 	u, err := h.users.Get(c.ctx, c.user, a.Username)
 	if err != nil {

@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/kmusers/kmusers/internal/users"
 )
@@ -31,8 +30,8 @@ func (h *Handler) resetUserPassword(c *call) (any, error) {
 	if e := decodeArgs(c.args, &a); e != nil {
 		return nil, e
 	}
-	if strings.TrimSpace(a.Username) == "" {
-		return nil, errInvalidData.with(map[string]string{"username": "is required"})
+	if e := required("username", a.Username); e != nil {
+		return nil, e
 	}
 	if err := h.users.ResetPassword(c.ctx, a.Username, a.Password, a.SecurityCode.ptr()); err != nil {
 		return nil, mapErr(err, nil, resetRules...)

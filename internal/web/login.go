@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/kmusers/kmusers/internal/users"
 	"github.com/kmusers/kmusers/views/pages"
 	"github.com/kmusers/kmusers/views/partials"
 )
@@ -36,8 +37,11 @@ func (h *Handler) login(c echo.Context) error {
 		return h.renderLogin(c, statusFor(err), f)
 	}
 	h.startSession(c, res.User, f.Checked("remember"))
-	if res.Promoted {
+	switch {
+	case res.Promoted:
 		flash(c, "You are now an operator.")
+	case optional(c.FormValue("security_code")) != nil && res.User.Type != users.TypeOperator:
+		flash(c, "The security code was wrong: you are logged in with your usual rights.")
 	}
 	return redirect(c, localPath(f.V("next"), "/users"))
 }

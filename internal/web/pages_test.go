@@ -1,12 +1,15 @@
 package web_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
+
+	"github.com/kmusers/kmusers/internal/users"
 )
 
 func TestNewInstallGoesToSetup(t *testing.T) {
@@ -191,6 +194,23 @@ func TestCookieReplay(t *testing.T) {
 	}
 	if !opens(carl) {
 		t.Fatal("the browser that changed the password was logged out")
+	}
+
+	// Demotion: an operator made a user loses the session at once.
+	eve := s.member("eve")
+	if _, err := s.svc.Edit(context.Background(), "eve", users.Patch{Type: users.Some(users.TypeOperator)}); err != nil {
+		t.Fatal(err)
+	}
+	eve = s.browser()
+	eve.post("/login", url.Values{"username": {"eve"}, "password": {pw}})
+	if eve.get("/settings", false).status != 200 {
+		t.Fatal("promoted operator cannot open settings")
+	}
+	if _, err := s.svc.Edit(context.Background(), "eve", users.Patch{Type: users.Some(users.TypeUser)}); err != nil {
+		t.Fatal(err)
+	}
+	if p := eve.get("/settings", false); p.status == 200 || opens(eve) {
+		t.Fatalf("demoted operator's session lives on: settings %d", p.status)
 	}
 
 	dave := s.member("dave")
