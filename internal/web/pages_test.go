@@ -197,11 +197,11 @@ func TestCookieReplay(t *testing.T) {
 	}
 
 	// Demotion: an operator made a user loses the session at once.
-	eve := s.member("eve")
+	s.member("eve")
 	if _, err := s.svc.Edit(context.Background(), "eve", users.Patch{Type: users.Some(users.TypeOperator)}); err != nil {
 		t.Fatal(err)
 	}
-	eve = s.browser()
+	eve := s.browser()
 	eve.post("/login", url.Values{"username": {"eve"}, "password": {pw}})
 	if eve.get("/settings", false).status != 200 {
 		t.Fatal("promoted operator cannot open settings")
