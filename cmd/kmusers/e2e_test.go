@@ -257,3 +257,12 @@ func TestCommandLine(t *testing.T) {
 		t.Fatalf("checkAuth: %d %s", a.status, a.Data)
 	}
 }
+
+// TestMain removes the built binary after the run.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binOnce.path != "" {
+		os.RemoveAll(filepath.Dir(binOnce.path))
+	}
+	os.Exit(code)
+}

@@ -27,6 +27,7 @@ const benchUsers = 100_000
 
 var bench struct {
 	once sync.Once
+	dir  string
 	v    *env
 	op   string
 	user string
@@ -49,6 +50,7 @@ func seedBench() error {
 	if err != nil {
 		return err
 	}
+	bench.dir = dir
 	db, err := store.Open(ctx, filepath.Join(dir, "bench.db"))
 	if err != nil {
 		return err
@@ -184,4 +186,16 @@ func BenchmarkLogin(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestMain removes the benchmark database after the run.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if bench.dir != "" {
+		if bench.v != nil {
+			bench.v.db.Close()
+		}
+		os.RemoveAll(bench.dir)
+	}
+	os.Exit(code)
 }
