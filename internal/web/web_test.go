@@ -43,7 +43,17 @@ type site struct {
 	svc    *users.Service
 	log    *logBuf
 	dbPath string
+	clock  *clock
 }
+
+// clock is the server's time, moved by the tests.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Add(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.t = c.t.Add(d) }
 
 func newSite(t testing.TB) *site {
 	t.Helper()
@@ -61,7 +71,8 @@ func newSite(t testing.TB) *site {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := users.New(ctx, users.Options{Store: db, JWTSecret: bytes.Repeat([]byte("j"), 32), Log: log, Avatars: av})
+	clk := &clock{t: time.Now()}
+	svc, err := users.New(ctx, users.Options{Store: db, JWTSecret: bytes.Repeat([]byte("j"), 32), Log: log, Avatars: av, Now: clk.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +80,7 @@ func newSite(t testing.TB) *site {
 	e := server.New(server.Deps{API: api.New(svc, log), DB: db, Log: log, Uploads: av, Avatars: av, Web: h})
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
-	return &site{t: t, srv: srv, svc: svc, log: lb, dbPath: dbPath}
+	return &site{t: t, srv: srv, svc: svc, log: lb, dbPath: dbPath, clock: clk}
 }
 
 func (s *site) code() string {

@@ -1,0 +1,104 @@
+package web_test
+
+import (
+	"bytes"
+	"image"
+	"image/png"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+)
+
+func cookieValue(b *browser) string {
+	u, _ := url.Parse(b.s.srv.URL)
+	for _, c := range b.client.Jar.Cookies(u) {
+		if c.Name == "kmusers_session" {
+			return c.Value
+		}
+	}
+	return ""
+}
+
+func TestSessionRotationAndLifetimes(t *testing.T) {
+	s := newSite(t)
+	s.operator()
+	s.member("bob")
+	b := s.browser()
+	before, beforeCSRF := cookieValue(b), b.csrf()
+	p := b.post("/login", url.Values{"username": {"bob"}, "password": {pw}})
+	if p.status != http.StatusSeeOther {
+		t.Fatalf("login: %d", p.status)
+	}
+	setCookie := p.header.Get("Set-Cookie")
+	if !strings.Contains(setCookie, "HttpOnly") || !strings.Contains(setCookie, "SameSite=Lax") {
+		t.Fatalf("cookie flags: %s", setCookie)
+	}
+	if cookieValue(b) == before || b.csrf() == beforeCSRF {
+		t.Fatal("session or CSRF token not rotated at login")
+	}
+	// Idle: two hours without a request end the session.
+	if b.get("/account", false).status != 200 {
+		t.Fatal("fresh session refused")
+	}
+	s.clock.Add(2*time.Hour + time.Minute)
+	if b.get("/account", false).status == 200 {
+		t.Fatal("idle session still open")
+	}
+	// Absolute: a browser session (no "remember me") ends after a day even
+	// when used every hour; "remember me" lasts 30 days.
+	short, long := s.browser(), s.browser()
+	short.post("/login", url.Values{"username": {"bob"}, "password": {pw}})
+	p = long.post("/login", url.Values{"username": {"bob"}, "password": {pw}, "remember": {"on"}})
+	if !strings.Contains(p.header.Get("Set-Cookie"), "Max-Age=2592000") {
+		t.Fatalf("remember me cookie: %s", p.header.Get("Set-Cookie"))
+	}
+	for i := 0; i < 25; i++ {
+		s.clock.Add(time.Hour)
+		long.get("/account", false)
+		short.get("/account", false)
+	}
+	if short.get("/account", false).status == 200 {
+		t.Fatal("browser session outlived its day")
+	}
+	if long.get("/account", false).status != 200 {
+		t.Fatal("remembered session ended early")
+	}
+}
+
+func TestPanelAvatarUploadRefusesNonImages(t *testing.T) {
+	s := newSite(t)
+	s.operator()
+	bob := s.member("bob")
+	send := func(name string, data []byte) page {
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		mw.WriteField("_csrf", bob.csrf())
+		mw.WriteField("nickname", "bob")
+		fw, _ := mw.CreateFormFile("avatar", name)
+		fw.Write(data)
+		mw.Close()
+		req, _ := http.NewRequest(http.MethodPost, s.srv.URL+"/account", &body)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		return bob.do(req)
+	}
+	for name, data := range map[string][]byte{
+		"x.svg": []byte(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`),
+		"x.png": []byte("<html><script>alert(1)</script>"),
+	} {
+		p := send(name, data)
+		if p.status != http.StatusUnprocessableEntity || p.doc.Find("#avatar-error").Length() != 1 {
+			t.Errorf("%s: %d", name, p.status)
+		}
+	}
+	var img bytes.Buffer
+	png.Encode(&img, image.NewNRGBA(image.Rect(0, 0, 40, 30)))
+	if p := send("ok.png", img.Bytes()); p.status != http.StatusSeeOther {
+		t.Fatalf("a real PNG: %d", p.status)
+	}
+	if src, _ := bob.get("/account", false).doc.Find("#avatar-preview").Attr("src"); src == "/avatars/blank.png" {
+		t.Fatal("avatar not saved")
+	}
+}
