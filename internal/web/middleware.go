@@ -72,10 +72,12 @@ func sameOrigin(r *http.Request) bool {
 	return err == nil && strings.EqualFold(u.Host, r.Host)
 }
 
-// setupMiddleware sends everyone to /setup until a human operator exists.
+// setupMiddleware makes /setup the first thing a new install shows: until
+// a human operator exists, the landing pages lead there. Login, sign-up and
+// the rest stay reachable, so accounts made through the API can log in.
 func (h *Handler) setupMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if h.setupDone.Load() || c.Path() == "/setup" {
+		if h.setupDone.Load() || c.Request().Method != http.MethodGet || (c.Path() != "/" && c.Path() != "/users") {
 			return next(c)
 		}
 		ok, err := h.users.HasHumanOperator(c.Request().Context())
