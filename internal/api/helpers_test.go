@@ -78,6 +78,8 @@ func (c *clock) Add(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
+func newLogger(w io.Writer) *slog.Logger { return slog.New(slog.NewTextHandler(w, nil)) }
+
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	ctx := context.Background()

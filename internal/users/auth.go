@@ -44,5 +44,5 @@ func (s *Service) Touch(ctx context.Context, u *User) {
 // Token signs a new token for u.
 func (s *Service) Token(u *User) (string, error) { return s.tokens.Sign(u, s.now()) }
 
-// now is used by callers that need the service clock.
+// Now is the service's clock, for callers that show times relative to it.
 func (s *Service) Now() time.Time { return s.now() }

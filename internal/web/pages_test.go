@@ -290,3 +290,17 @@ func TestFormErrorsKeepInput(t *testing.T) {
 		t.Fatal("password error not on the password field")
 	}
 }
+
+func TestOnlineLoginUsesTheServerField(t *testing.T) {
+	s := newSite(t)
+	s.operator()
+	b := s.browser()
+	p := b.post("/login", url.Values{"username": {"dan"}, "server": {"kara.moe"}, "password": {pw}})
+	if p.status != http.StatusGatewayTimeout || !strings.Contains(p.doc.Find("[data-testid=login-form]").Text(), "not responding") {
+		t.Fatalf("online login without its server: %d", p.status)
+	}
+	p = b.post("/login", url.Values{"username": {"dan"}, "server": {"evil.example"}, "password": {pw}})
+	if p.status != http.StatusUnauthorized {
+		t.Fatalf("a server off the allowed list was tried: %d", p.status)
+	}
+}
