@@ -13,18 +13,11 @@ func (s *Service) Edit(ctx context.Context, target string, p Patch) (*User, erro
 	if err != nil {
 		return nil, err
 	}
-	var out *User
-	var oldAvatar string
-	err = s.store.Update(ctx, func(tx Tx) error {
-		u, err := tx.UserByLogin(NormalizeLogin(target))
-		if err != nil {
-			return err
-		}
-		oldAvatar = u.AvatarFile
+	out, err := s.update(ctx, NormalizeLogin(target), func(tx Tx, u *User) error {
 		if err := guardAdmin(u, p); err != nil {
 			return err
 		}
-		old := u.Login
+		var err error
 		if u.IsOnline() {
 			err = applyOnlineOnly(u, p)
 		} else {
@@ -33,14 +26,33 @@ func (s *Service) Edit(ctx context.Context, target string, p Patch) (*User, erro
 		if err != nil {
 			return err
 		}
-		if err := s.applyRename(tx, u, p); err != nil {
-			return err
-		}
-		out = u
-		return saveOrRename(tx, old, u)
+		return s.applyRename(tx, u, p)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("users: edit %s: %w", target, err)
+	}
+	return out, nil
+}
+
+// update changes one account in one transaction: fn edits the row, which is
+// then saved (or renamed); a replaced avatar file goes once committed.
+func (s *Service) update(ctx context.Context, login string, fn func(Tx, *User) error) (*User, error) {
+	var out *User
+	var oldAvatar string
+	err := s.store.Update(ctx, func(tx Tx) error {
+		u, err := tx.UserByLogin(login)
+		if err != nil {
+			return err
+		}
+		oldAvatar = u.AvatarFile
+		if err := fn(tx, u); err != nil {
+			return err
+		}
+		out = u
+		return saveOrRename(tx, login, u)
+	})
+	if err != nil {
+		return nil, err
 	}
 	s.afterAvatarChange(oldAvatar, out)
 	return out, nil
@@ -68,24 +80,10 @@ func (s *Service) EditMe(ctx context.Context, me *User, p Patch) (*User, error) 
 	if err != nil {
 		return nil, err
 	}
-	var out *User
-	var oldAvatar string
-	err = s.store.Update(ctx, func(tx Tx) error {
-		u, err := tx.UserByLogin(me.Login)
-		if err != nil {
-			return err
-		}
-		oldAvatar = u.AvatarFile
-		if err := s.applyLocal(tx, u, p, hash); err != nil {
-			return err
-		}
-		out = u
-		return tx.Save(u)
-	})
+	out, err := s.update(ctx, me.Login, func(tx Tx, u *User) error { return s.applyLocal(tx, u, p, hash) })
 	if err != nil {
 		return nil, fmt.Errorf("users: edit own account %s: %w", me.Login, err)
 	}
-	s.afterAvatarChange(oldAvatar, out)
 	return out, nil
 }
 

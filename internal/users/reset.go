@@ -42,16 +42,12 @@ func (s *Service) SetPassword(ctx context.Context, login, password string) error
 	if err != nil {
 		return err
 	}
-	err = s.store.Update(ctx, func(tx Tx) error {
-		u, err := tx.UserByLogin(login)
-		if err != nil {
-			return err
-		}
+	_, err = s.update(ctx, login, func(_ Tx, u *User) error {
 		if u.Login == AdminLogin || u.Type == TypeGuest || u.IsOnline() {
 			return ErrAdminProtected
 		}
 		u.Password, u.TokenKey = hash, NewTokenKey()
-		return tx.Save(u)
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("users: set password of %s: %w", login, err)

@@ -17,13 +17,9 @@ func SessionStamp(u *User) string {
 
 // EndSessions logs u out of every browser; API tokens live on.
 func (s *Service) EndSessions(ctx context.Context, login string) error {
-	err := s.store.Update(ctx, func(tx Tx) error {
-		u, err := tx.UserByLogin(login)
-		if err != nil {
-			return err
-		}
+	_, err := s.update(ctx, login, func(_ Tx, u *User) error {
 		u.SessionKey = NewTokenKey()
-		return tx.Save(u)
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("users: end sessions of %s: %w", login, err)
