@@ -29,4 +29,4 @@ func csrfHeaders(token string) string {
 }
 
 // StaticVersion changes the static URLs when the files change.
-var StaticVersion = "1"
+var StaticVersion = "2"
