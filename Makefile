@@ -28,7 +28,7 @@ lint: ## go vet, gofmt and staticcheck
 	go tool staticcheck $(PKGS)
 
 generate: ## regenerate the templ views (the *_templ.go files are committed)
-	go tool templ generate -path views
+	go tool templ generate
 
 check-generated: generate ## fail when the committed views are stale
 	@git diff --exit-code -- '*_templ.go' || (echo "run make generate and commit"; exit 1)
