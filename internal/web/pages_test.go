@@ -237,6 +237,28 @@ func TestFragmentsAndPages(t *testing.T) {
 	if frag.doc.Find(`[data-testid=user-row][data-login=olga]`).Length() != 1 {
 		t.Fatal("search result missing")
 	}
+	// Every page: a CSP without inline script, and no inline script to need it.
+	for _, path := range []string{"/users", "/users/olga", "/account", "/settings", "/users/new", "/login", "/signup"} {
+		p := op.get(path, false)
+		csp := p.header.Get("Content-Security-Policy")
+		if !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe-inline") ||
+			!strings.Contains(csp, "frame-ancestors 'none'") || p.header.Get("X-Content-Type-Options") != "nosniff" ||
+			p.header.Get("Referrer-Policy") == "" {
+			t.Errorf("%s: headers %v", path, p.header)
+		}
+		p.doc.Find("script").Each(func(_ int, sel *goquery.Selection) {
+			if _, ok := sel.Attr("src"); !ok {
+				t.Errorf("%s: inline script", path)
+			}
+		})
+		p.doc.Find("*").Each(func(_ int, sel *goquery.Selection) {
+			for _, a := range sel.Nodes[0].Attr {
+				if strings.HasPrefix(a.Key, "on") || strings.HasPrefix(a.Key, "hx-on") {
+					t.Errorf("%s: inline handler %s", path, a.Key)
+				}
+			}
+		})
+	}
 }
 
 func TestClosedFrontend(t *testing.T) {
