@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"hash/crc32"
 	"image"
 	"image/color"
 	"image/color/palette"
@@ -11,6 +12,7 @@ import (
 	"image/jpeg"
 	"image/png"
 	"os"
+	"runtime"
 	"testing"
 )
 
@@ -186,9 +188,7 @@ func TestWebP(t *testing.T) {
 
 func TestRefused(t *testing.T) {
 	pngBytes := encPNG(t, quadrants(32, 32))
-	huge := append([]byte{}, pngBytes...)
-	binary.BigEndian.PutUint32(huge[16:], 50000) // IHDR width
-	binary.BigEndian.PutUint32(huge[20:], 50000) // IHDR height
+	huge := hugePNG(t)
 	cases := map[string]struct {
 		data []byte
 		want error
@@ -232,4 +232,34 @@ func FuzzProcess(f *testing.F) {
 			t.Fatalf("accepted input made a bad avatar: %v", err)
 		}
 	})
+}
+
+// TestHugeDeclaredSizeIsRefusedBeforeDecoding: a PNG that declares
+// 50,000×50,000 pixels is refused from its header, allocating next to
+// nothing (a decode would need 10 GB).
+func TestHugeDeclaredSizeIsRefusedBeforeDecoding(t *testing.T) {
+	src := hugePNG(t)
+	if cfg, err := png.DecodeConfig(bytes.NewReader(src)); err != nil || cfg.Width != 50000 {
+		t.Fatalf("the test PNG is not a valid 50000-wide header: %v", err)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, _, err := Process(src)
+	runtime.ReadMemStats(&after)
+	if !errors.Is(err, ErrInvalid) {
+		t.Fatalf("accepted: %v", err)
+	}
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 1<<20 {
+		t.Fatalf("allocated %d bytes to refuse it", grew)
+	}
+}
+
+// hugePNG is a small valid PNG whose header declares 50,000×50,000 pixels,
+// its checksum fixed so that only the size is wrong.
+func hugePNG(t *testing.T) []byte {
+	src := encPNG(t, quadrants(32, 32))
+	binary.BigEndian.PutUint32(src[16:], 50000) // IHDR width
+	binary.BigEndian.PutUint32(src[20:], 50000) // IHDR height
+	binary.BigEndian.PutUint32(src[29:], crc32.ChecksumIEEE(src[12:29]))
+	return src
 }
