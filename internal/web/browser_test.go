@@ -159,6 +159,12 @@ func TestPanelInBrowser(t *testing.T) {
 		if loc := get(t, op, chromedp.Location()); !strings.Contains(loc, "q=zo") {
 			t.Fatalf("search not in the URL: %s", loc)
 		}
+		// Sort by a column, then search: the search keeps the sort.
+		do(t, op, chromedp.Navigate(base+"/users"), chromedp.WaitVisible(css("[data-testid=user-search]")),
+			chromedp.Click(css(`th a[href*="sort=nickname"]`)))
+		waitFor(t, op, `location.search.includes("sort=nickname")`)
+		do(t, op, chromedp.SendKeys(css("[data-testid=user-search]"), "fan01"))
+		waitFor(t, op, `location.search.includes("q=fan01") && location.search.includes("sort=nickname")`)
 		// Page through 200+ users: htmx swaps, the URL follows, back works.
 		do(t, op, chromedp.Navigate(base+"/users?sort=login"), chromedp.WaitVisible(css("[data-testid=pagination]")))
 		for page := 2; page <= 5; page++ {
