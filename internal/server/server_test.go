@@ -28,6 +28,13 @@ func TestHealthzHeadersAndErrors(t *testing.T) {
 	if rec.Code != 404 || !strings.Contains(rec.Body.String(), `"err":true`) {
 		t.Fatalf("api 404: %d %s", rec.Code, rec.Body.String())
 	}
+	for _, path := range []string{"/nothing", "/api/command/x", "/avatars/../secrets.json"} {
+		rec = httptest.NewRecorder()
+		e.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		if rec.Code != 404 {
+			t.Errorf("%s: %d", path, rec.Code)
+		}
+	}
 	down := New(Deps{DB: pinger{err: io.EOF}, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	rec = httptest.NewRecorder()
 	down.ServeHTTP(rec, httptest.NewRequest("GET", "/healthz", nil))

@@ -12,6 +12,16 @@ import (
 	"github.com/kmusers/kmusers/internal/users"
 )
 
+func TestUnknownPathsAre404(t *testing.T) {
+	s := newSite(t)
+	s.operator()
+	for _, path := range []string{"/nope", "/users/bob/nope", "/account/nope", "/api/nope"} {
+		if p := s.browser().get(path, false); p.status != http.StatusNotFound {
+			t.Errorf("%s: %d", path, p.status)
+		}
+	}
+}
+
 func TestNewInstallGoesToSetup(t *testing.T) {
 	s := newSite(t)
 	b := s.browser()

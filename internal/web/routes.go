@@ -9,44 +9,47 @@ import (
 	"github.com/kmusers/kmusers/static"
 )
 
-// Register adds every panel route: this function is the site map.
+// Register adds every panel route: this function is the site map. Each
+// route carries its middleware itself (no route group), so that paths the
+// panel does not own, /api/... among them, keep the router's own 404.
 func (h *Handler) Register(e *echo.Echo) {
 	e.GET("/static/*", staticFiles())
+	mw := func(extra ...echo.MiddlewareFunc) []echo.MiddlewareFunc {
+		return append([]echo.MiddlewareFunc{h.sessionMiddleware, h.csrfMiddleware, h.setupMiddleware, h.closedMiddleware}, extra...)
+	}
+	anyone, loggedIn, member, operator := mw(), mw(h.requireLogin), mw(h.requireMember), mw(h.requireOperator)
 
-	g := e.Group("", h.sessionMiddleware, h.csrfMiddleware, h.setupMiddleware, h.closedMiddleware)
-	g.GET("/", func(c echo.Context) error { return redirect(c, "/users") })
-	g.GET("/setup", h.setupPage)
-	g.POST("/setup", h.setup)
-	g.GET("/login", h.loginPage)
-	g.POST("/login", h.login)
-	g.POST("/login/guest", h.loginGuest)
-	g.POST("/logout", h.logout)
-	g.GET("/signup", h.signupPage)
-	g.POST("/signup", h.signup)
-	g.GET("/reset-password", h.resetPage)
-	g.POST("/reset-password", h.resetPassword)
+	e.GET("/", func(c echo.Context) error { return redirect(c, "/users") }, anyone...)
+	e.GET("/setup", h.setupPage, anyone...)
+	e.POST("/setup", h.setup, anyone...)
+	e.GET("/login", h.loginPage, anyone...)
+	e.POST("/login", h.login, anyone...)
+	e.POST("/login/guest", h.loginGuest, anyone...)
+	e.POST("/logout", h.logout, anyone...)
+	e.GET("/signup", h.signupPage, anyone...)
+	e.POST("/signup", h.signup, anyone...)
+	e.GET("/reset-password", h.resetPage, anyone...)
+	e.POST("/reset-password", h.resetPassword, anyone...)
 
-	g.GET("/users", h.userList, h.requireLogin)
-	g.GET("/users/:login", h.userProfile, h.requireLogin)
+	e.GET("/users", h.userList, loggedIn...)
+	e.GET("/users/:login", h.userProfile, loggedIn...)
 
-	op := g.Group("", h.requireOperator)
-	op.GET("/users/new", h.userNewPage)
-	op.POST("/users/new", h.userCreate)
-	op.GET("/users/:login/edit", h.userEditPage)
-	op.POST("/users/:login/edit", h.userEdit)
-	op.GET("/users/:login/delete", h.userDeletePage)
-	op.POST("/users/:login/delete", h.userDelete)
-	op.GET("/settings", h.settingsPage)
-	op.POST("/settings", h.settingsSave)
+	e.GET("/users/new", h.userNewPage, operator...)
+	e.POST("/users/new", h.userCreate, operator...)
+	e.GET("/users/:login/edit", h.userEditPage, operator...)
+	e.POST("/users/:login/edit", h.userEdit, operator...)
+	e.GET("/users/:login/delete", h.userDeletePage, operator...)
+	e.POST("/users/:login/delete", h.userDelete, operator...)
+	e.GET("/settings", h.settingsPage, operator...)
+	e.POST("/settings", h.settingsSave, operator...)
 
-	me := g.Group("", h.requireMember)
-	me.GET("/account", h.accountPage)
-	me.POST("/account", h.accountUpdate)
-	me.POST("/account/password", h.accountPassword)
-	me.GET("/account/delete", h.accountDeletePage)
-	me.POST("/account/delete", h.accountDelete)
-	me.POST("/account/convert", h.accountConvert)
-	me.POST("/account/refresh-anime-list", h.accountRefreshAnimeList)
+	e.GET("/account", h.accountPage, member...)
+	e.POST("/account", h.accountUpdate, member...)
+	e.POST("/account/password", h.accountPassword, member...)
+	e.GET("/account/delete", h.accountDeletePage, member...)
+	e.POST("/account/delete", h.accountDelete, member...)
+	e.POST("/account/convert", h.accountConvert, member...)
+	e.POST("/account/refresh-anime-list", h.accountRefreshAnimeList, member...)
 }
 
 // requireLogin: any role, guests included.
