@@ -48,6 +48,7 @@ func New(d Deps) *echo.Echo {
 	e.Pre(caseFoldPaths("/api/importfile"))
 	e.Use(middleware.RequestID())
 	e.Use(recoverer(d.Log))
+	e.Use(accessLog(d.Log))
 	e.Use(securityHeaders)
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{
 		// Avatars are compressed images already; the list of every user is
@@ -147,6 +148,31 @@ func recoverer(log *slog.Logger) echo.MiddlewareFunc {
 				}
 			}()
 			return next(c)
+		}
+	}
+}
+
+// accessLog writes one line per request with its request id, so that an
+// error line can be found with the request that caused it.
+func accessLog(log *slog.Logger) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			start := time.Now()
+			err := next(c)
+			p := c.Request().URL.Path
+			if p == "/healthz" || strings.HasPrefix(p, "/static/") {
+				return err
+			}
+			status := c.Response().Status
+			var he *echo.HTTPError
+			if err != nil && errors.As(err, &he) {
+				status = he.Code
+			} else if err != nil {
+				status = http.StatusInternalServerError
+			}
+			log.Info("request", "request_id", requestID(c), "method", c.Request().Method, "path", p,
+				"status", status, "ms", time.Since(start).Milliseconds(), "client_ip", c.RealIP())
+			return err
 		}
 	}
 }
