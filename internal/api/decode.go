@@ -67,16 +67,23 @@ func decodeRequest(b []byte, header http.Header) (request, *Error) {
 		if err := optionalString(km["onlineAuthorization"], &req.OnlineToken); err != nil {
 			return req, errBadRequest.with(map[string]string{"onlineAuthorization": "must be a string"})
 		}
-		return req, nil
+		req.Token = stripBearer(req.Token)
 	}
-	req.Token = headerToken(header)
-	req.OnlineToken = header.Get("onlineAuthorization")
+	// Headers fill what the body did not carry.
+	if req.Token == "" {
+		req.Token = headerToken(header)
+	}
+	if req.OnlineToken == "" {
+		req.OnlineToken = header.Get("onlineAuthorization")
+	}
 	return req, nil
 }
 
 // headerToken reads the Authorization header, with or without "Bearer ".
-func headerToken(header http.Header) string {
-	tok := strings.TrimSpace(header.Get("Authorization"))
+func headerToken(header http.Header) string { return stripBearer(header.Get("Authorization")) }
+
+func stripBearer(tok string) string {
+	tok = strings.TrimSpace(tok)
 	if len(tok) > 7 && strings.EqualFold(tok[:7], "Bearer ") {
 		tok = strings.TrimSpace(tok[7:])
 	}

@@ -27,9 +27,12 @@ func TestBadInput(t *testing.T) {
 	v.raw("", `{"cmd":"login","body":"a string"}`, "").want(t, 400, "INVALID_DATA")
 	v.raw("", `{"cmd":"createUser","body":{"login":"x","password":"12345678","securityCode":1.5}}`, "").
 		want(t, 400, "INVALID_DATA")
-	// Bearer prefix accepted.
+	// Bearer prefix accepted, in the header and in the KM body; a KM body
+	// without a token takes the header's.
 	tok := v.user("bob")
 	v.do("Bearer "+tok, "checkAuth", nil).want(t, 200, "")
+	v.doKM("Bearer "+tok, "checkAuth", nil).want(t, 200, "")
+	v.do(tok, "checkAuth", map[string]any{"body": map[string]any{}}).want(t, 200, "")
 }
 
 // TestServerErrorsShowNothingInside: with the database gone, a command
