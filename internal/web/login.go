@@ -18,7 +18,15 @@ func (h *Handler) loginPage(c echo.Context) error {
 }
 
 func (h *Handler) renderLogin(c echo.Context, status int, f partials.Form) error {
-	return render(c, status, pages.Login(h.page(c, "Log in"), f, h.users.Settings().AllowGuestLogin))
+	pending := false
+	if !h.setupDone.Load() {
+		done, err := h.users.HasHumanOperator(c.Request().Context())
+		if err != nil {
+			return err
+		}
+		pending = !done
+	}
+	return render(c, status, pages.Login(h.page(c, "Log in"), f, h.users.Settings().AllowGuestLogin, pending))
 }
 
 // login checks the form, starts a fresh session and follows next when it
