@@ -72,11 +72,11 @@ func freePort(t *testing.T) string {
 }
 
 // start runs the server on a free port and waits for /healthz.
-func start(t *testing.T, data string) *proc {
+func start(t *testing.T, data string, extra ...string) *proc {
 	t.Helper()
 	addr := freePort(t)
 	p := &proc{base: "http://" + addr}
-	p.cmd = exec.Command(buildBinary(t), "serve", "--addr", addr, "--data", data)
+	p.cmd = exec.Command(buildBinary(t), append([]string{"serve", "--addr", addr, "--data", data}, extra...)...)
 	stderr, err := p.cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -265,4 +265,40 @@ func TestMain(m *testing.M) {
 		os.RemoveAll(filepath.Dir(binOnce.path))
 	}
 	os.Exit(code)
+}
+
+func TestJSONLogsAndEnvTwins(t *testing.T) {
+	data := t.TempDir()
+	addr := freePort(t)
+	cmd := exec.Command(buildBinary(t), "serve", "--log-format", "json")
+	cmd.Env = append(os.Environ(), "KMUSERS_ADDR="+addr, "KMUSERS_DATA="+data)
+	var out bytes.Buffer
+	cmd.Stderr = &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if resp, err := http.Get("http://" + addr + "/healthz"); err == nil {
+			resp.Body.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("server from env twins did not come up")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	_ = cmd.Wait()
+	var line struct{ Msg string }
+	for _, l := range strings.Split(out.String(), "\n") {
+		if strings.Contains(l, "security code: ") {
+			if err := json.Unmarshal([]byte(l), &line); err != nil || !codeRe.MatchString(line.Msg) {
+				t.Fatalf("not a JSON line with the code: %q", l)
+			}
+			return
+		}
+	}
+	t.Fatalf("no code line in:\n%s", out.String())
 }
