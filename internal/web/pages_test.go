@@ -223,6 +223,16 @@ func TestCookieReplay(t *testing.T) {
 		t.Fatalf("demoted operator's session lives on: settings %d", p.status)
 	}
 
+	// A reset with the security code, through the panel's form.
+	fay := s.member("fay")
+	reset := s.browser().post("/reset-password", url.Values{"username": {"fay"}, "password": {"reset password"}, "security_code": {s.code()}})
+	if reset.status != http.StatusSeeOther {
+		t.Fatalf("reset: %d", reset.status)
+	}
+	if opens(fay) {
+		t.Fatal("session survives a password reset")
+	}
+
 	dave := s.member("dave")
 	ghost := replay(dave)
 	dave.post("/account/delete", url.Values{})
