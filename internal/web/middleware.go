@@ -24,7 +24,7 @@ const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 's
 func (h *Handler) sessionMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, maxFormBytes)
-		c.Set(string(sessKey), h.loadSession(c))
+		c.Set(sessKey, h.loadSession(c))
 		c.Response().Before(func() {
 			if err := h.saveSession(c); err != nil {
 				h.log.Error("session not saved", "err", err)

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -344,5 +345,23 @@ func TestOnlineLoginUsesTheServerField(t *testing.T) {
 	p = b.post("/login", url.Values{"username": {"dan"}, "server": {"evil.example"}, "password": {pw}})
 	if p.status != http.StatusUnauthorized {
 		t.Fatalf("a server off the allowed list was tried: %d", p.status)
+	}
+}
+
+// TestPanelRequestsCountAsActivity: "online now" follows panel use too.
+func TestPanelRequestsCountAsActivity(t *testing.T) {
+	s := newSite(t)
+	op := s.operator()
+	bob := s.member("bob")
+	s.clock.Add(20 * time.Minute)
+	online := func() bool { return op.get("/users?online=1&q=bob", false).doc.Find("[data-login=bob]").Length() == 1 }
+	if online() {
+		t.Fatal("still online after the window")
+	}
+	if bob.get("/account", false).status != 200 {
+		t.Fatal("bob's session ended")
+	}
+	if !online() {
+		t.Fatal("a panel request did not count as activity")
 	}
 }

@@ -23,15 +23,15 @@ const (
 
 // sess is the request's session, decoded once by the middleware.
 type sess struct {
-	raw  *sessions.Session
-	user *users.User // nil: anonymous
+	raw     *sessions.Session
+	user    *users.User // nil: anonymous
+	changed bool        // write the cookie with the response
 }
 
-type ctxKey string
+// sessKey is where the middleware keeps the session in the echo context.
+const sessKey = "kmusers.session"
 
-const sessKey ctxKey = "sess"
-
-func current(c echo.Context) *sess { return c.Get(string(sessKey)).(*sess) }
+func current(c echo.Context) *sess { return c.Get(sessKey).(*sess) }
 
 func viewer(c echo.Context) *users.User { return current(c).user }
 
@@ -52,8 +52,7 @@ func (h *Handler) loadSession(c echo.Context) *sess {
 	}
 	s := &sess{raw: raw}
 	if _, ok := raw.Values["csrf"].(string); !ok {
-		raw.Values = map[any]any{"csrf": randomToken()}
-		s.dirty(c)
+		s.reset()
 	}
 	login, _ := raw.Values["login"].(string)
 	if login == "" {
@@ -67,23 +66,34 @@ func (h *Handler) loadSession(c echo.Context) *sess {
 	if remember {
 		limit = rememberFor
 	}
-	u, err := h.users.UserByLogin(c.Request().Context(), login)
+	ctx := c.Request().Context()
+	u, err := h.users.UserByLogin(ctx, login)
+	if err != nil && !errors.Is(err, users.ErrNotFound) {
+		// The database failed, not the session: anonymous for this request,
+		// logged in again on the next.
+		h.log.Error("session user not read", "request_id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err)
+		return s
+	}
 	if err != nil || now.Sub(time.Unix(seen, 0)) > idleTimeout || now.Sub(time.Unix(created, 0)) > limit ||
 		raw.Values["stamp"] != users.SessionStamp(u) {
-		raw.Values = map[any]any{"csrf": randomToken()}
-		s.dirty(c)
+		s.reset()
 		return s
 	}
 	s.user = u
+	h.users.Touch(ctx, u) // a panel request is activity too: "online now"
 	if now.Sub(time.Unix(seen, 0)) >= seenStep {
 		raw.Values["seen"] = now.Unix()
-		s.dirty(c)
+		s.changed = true
 	}
 	return s
 }
 
-// dirty marks the session to be written with the response.
-func (s *sess) dirty(c echo.Context) { c.Set("sess-dirty", true) }
+// reset leaves an anonymous session with a fresh CSRF token.
+func (s *sess) reset() {
+	s.raw.Values = map[any]any{"csrf": randomToken()}
+	s.user = nil
+	s.changed = true
+}
 
 // startSession replaces the session at login: new values, new CSRF token.
 func (h *Handler) startSession(c echo.Context, u *users.User, remember bool) {
@@ -94,16 +104,11 @@ func (h *Handler) startSession(c echo.Context, u *users.User, remember bool) {
 		"created": now, "seen": now, "remember": remember,
 	}
 	s.user = u
-	s.dirty(c)
+	s.changed = true
 }
 
 // endSession forgets the browser's session.
-func (h *Handler) endSession(c echo.Context) {
-	s := current(c)
-	s.raw.Values = map[any]any{"csrf": randomToken()}
-	s.user = nil
-	s.dirty(c)
-}
+func (h *Handler) endSession(c echo.Context) { current(c).reset() }
 
 // refreshStamp follows a change of the user's own keys (a new password)
 // so that this browser stays logged in while the others are logged out.
@@ -111,15 +116,15 @@ func (h *Handler) refreshStamp(c echo.Context, u *users.User) {
 	s := current(c)
 	s.raw.Values["stamp"] = users.SessionStamp(u)
 	s.user = u
-	s.dirty(c)
+	s.changed = true
 }
 
 // saveSession writes the cookie when something changed.
 func (h *Handler) saveSession(c echo.Context) error {
-	if dirty, _ := c.Get("sess-dirty").(bool); !dirty {
+	s := current(c)
+	if !s.changed {
 		return nil
 	}
-	s := current(c)
 	opts := &sessions.Options{Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: c.Scheme() == "https"}
 	if remember, _ := s.raw.Values["remember"].(bool); remember {
 		opts.MaxAge = int(rememberFor / time.Second)
@@ -128,7 +133,7 @@ func (h *Handler) saveSession(c echo.Context) error {
 	if err := s.raw.Save(c.Request(), c.Response()); err != nil {
 		return errors.New("web: session cookie: " + err.Error())
 	}
-	c.Set("sess-dirty", false)
+	s.changed = false
 	return nil
 }
 
@@ -136,7 +141,7 @@ func (h *Handler) saveSession(c echo.Context) error {
 func flash(c echo.Context, msg string) {
 	s := current(c)
 	s.raw.Values["flash"] = msg
-	s.dirty(c)
+	s.changed = true
 }
 
 func takeFlash(c echo.Context) string {
@@ -144,7 +149,7 @@ func takeFlash(c echo.Context) string {
 	msg, _ := s.raw.Values["flash"].(string)
 	if msg != "" {
 		delete(s.raw.Values, "flash")
-		s.dirty(c)
+		s.changed = true
 	}
 	return msg
 }

@@ -12,11 +12,8 @@ import (
 
 // userDeletePage asks for confirmation, naming the user.
 func (h *Handler) userDeletePage(c echo.Context) error {
-	u, err := h.users.Get(c.Request().Context(), viewer(c), c.Param("login"))
-	if errors.Is(err, users.ErrNotFound) {
-		return h.notFound(c)
-	}
-	if err != nil {
+	u, err := h.pathUser(c)
+	if u == nil {
 		return err
 	}
 	return render(c, http.StatusOK, pages.ConfirmDelete(h.page(c, "Delete "+u.Login), u.Login, u.Nickname, "/users/"+u.Login+"/delete"))

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 
@@ -12,11 +11,8 @@ import (
 )
 
 func (h *Handler) userEditPage(c echo.Context) error {
-	u, err := h.users.Get(c.Request().Context(), viewer(c), c.Param("login"))
-	if errors.Is(err, users.ErrNotFound) {
-		return h.notFound(c)
-	}
-	if err != nil {
+	u, err := h.pathUser(c)
+	if u == nil {
 		return err
 	}
 	return render(c, http.StatusOK, pages.UserForm(h.page(c, "Edit "+u.Login), formFromUser(u), u.Login, u.AvatarFile))
@@ -25,11 +21,8 @@ func (h *Handler) userEditPage(c echo.Context) error {
 // userEdit is an operator's edit: role, login, password, avatar, profile.
 func (h *Handler) userEdit(c echo.Context) error {
 	ctx := c.Request().Context()
-	target, err := h.users.Get(ctx, viewer(c), c.Param("login"))
-	if errors.Is(err, users.ErrNotFound) {
-		return h.notFound(c)
-	}
-	if err != nil {
+	target, err := h.pathUser(c)
+	if target == nil {
 		return err
 	}
 	p, f := profilePatch(c)

@@ -11,14 +11,22 @@ import (
 	"github.com/kmusers/kmusers/views/partials"
 )
 
+// pathUser reads the user named in the path as the viewer may see it. When
+// it returns no user, the answer is decided: the 404 page was written (nil)
+// or the error is the caller's to return.
+func (h *Handler) pathUser(c echo.Context) (*users.User, error) {
+	u, err := h.users.Get(c.Request().Context(), viewer(c), c.Param("login"))
+	if errors.Is(err, users.ErrNotFound) {
+		return nil, h.notFound(c)
+	}
+	return u, err
+}
+
 // userProfile shows a profile: private ones only to operators and owners.
 func (h *Handler) userProfile(c echo.Context) error {
 	v := viewer(c)
-	u, err := h.users.Get(c.Request().Context(), v, c.Param("login"))
-	if errors.Is(err, users.ErrNotFound) {
-		return h.notFound(c)
-	}
-	if err != nil {
+	u, err := h.pathUser(c)
+	if u == nil {
 		return err
 	}
 	op := v.Type == users.TypeOperator

@@ -21,6 +21,7 @@ type Users interface {
 	Settings() users.Settings
 	SaveSettings(ctx context.Context, s users.Settings) error
 	IsActive(u *users.User) bool
+	Touch(ctx context.Context, u *users.User)
 	Now() time.Time
 	HasHumanOperator(ctx context.Context) (bool, error)
 	Create(ctx context.Context, actor *users.User, in users.NewAccount) error
