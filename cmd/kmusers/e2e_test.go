@@ -5,13 +5,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/kmusers/kmusers/internal/testkit"
 	"io"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -109,11 +109,9 @@ func start(t *testing.T, data string, extra ...string) *proc {
 	}
 }
 
-var codeRe = regexp.MustCompile(`security code: (\d{6})`)
-
 func (p *proc) code(t *testing.T) string {
 	t.Helper()
-	m := codeRe.FindAllStringSubmatch(p.logText(), -1)
+	m := testkit.OperatorCode.FindAllStringSubmatch(p.logText(), -1)
 	if len(m) == 0 {
 		t.Fatalf("no security code in the log:\n%s", p.logText())
 	}
@@ -294,7 +292,7 @@ func TestJSONLogsAndEnvTwins(t *testing.T) {
 	var line struct{ Msg string }
 	for _, l := range strings.Split(out.String(), "\n") {
 		if strings.Contains(l, "security code: ") {
-			if err := json.Unmarshal([]byte(l), &line); err != nil || !codeRe.MatchString(line.Msg) {
+			if err := json.Unmarshal([]byte(l), &line); err != nil || !testkit.OperatorCode.MatchString(line.Msg) {
 				t.Fatalf("not a JSON line with the code: %q", l)
 			}
 			return

@@ -19,6 +19,7 @@ import (
 	"github.com/kmusers/kmusers/internal/heappeak"
 	"github.com/kmusers/kmusers/internal/server"
 	"github.com/kmusers/kmusers/internal/store"
+	"github.com/kmusers/kmusers/internal/testkit"
 	"github.com/kmusers/kmusers/internal/users"
 )
 
@@ -56,9 +57,9 @@ func seedBench() error {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	lb := &logBuf{}
+	lb := &testkit.Buffer{}
 	svc, err := users.New(ctx, users.Options{Store: db, JWTSecret: []byte("bench secret bench secret bench!!"),
-		Log: slog.New(slog.NewTextHandler(lb, nil))})
+		Log: lb.Logger()})
 	if err != nil {
 		return err
 	}
@@ -67,7 +68,7 @@ func seedBench() error {
 	}
 	v := &env{e: server.New(server.Deps{API: api.New(svc, log), DB: db, Log: log}), svc: svc, db: db, log: lb}
 	bench.v = v
-	code := opCodeRe.FindStringSubmatch(lb.String())[1]
+	code := lb.LastCode(testkit.OperatorCode)
 	if err := svc.Create(ctx, nil, users.NewAccount{Login: "benchop", Password: pw, Role: "admin", Code: &code}); err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kmusers/kmusers/internal/testkit"
 	"github.com/kmusers/kmusers/internal/users"
 )
 
@@ -72,19 +73,19 @@ func TestCreateUserSettings(t *testing.T) {
 	v.do("", "createUser", map[string]any{"login": "carl", "password": pw}).want(t, 403, "USER_CREATION_WRONG_SECURITY_CODE")
 	v.do("", "createUser", map[string]any{"login": "carl", "password": pw, "securityCode": "123"}).
 		want(t, 403, "USER_CREATION_WRONG_SECURITY_CODE")
-	code := v.code(accountCodeRe)
+	code := v.code(testkit.AccountCode)
 	v.do("", "createUser", map[string]any{"login": "carl", "password": pw, "securityCode": code}).want(t, 200, "USER_CREATED")
 	// Single use: the spent code no longer works, the newly logged one does.
 	v.do("", "createUser", map[string]any{"login": "dora", "password": pw, "securityCode": code}).
 		want(t, 403, "USER_CREATION_WRONG_SECURITY_CODE")
-	if next := v.code(accountCodeRe); next == code {
+	if next := v.code(testkit.AccountCode); next == code {
 		t.Fatal("account code not rotated after use")
 	}
 	// The operator code works there too.
 	v.do("", "createUser", map[string]any{"login": "dora", "password": pw, "securityCode": v.opCode()}).want(t, 200, "USER_CREATED")
 
 	v.settings(func(s *users.Settings) { s.OnlineAccountsEnabled = false })
-	r := v.do("", "createUser", map[string]any{"login": "eve@kara.moe", "password": pw, "securityCode": v.code(accountCodeRe)})
+	r := v.do("", "createUser", map[string]any{"login": "eve@kara.moe", "password": pw, "securityCode": v.code(testkit.AccountCode)})
 	r.want(t, 403, "USER_CREATE_ERROR")
 	if !strings.Contains(string(r.MsgRaw), "Creating online accounts is not allowed on this instance") {
 		t.Errorf("data: %s", r.MsgRaw)

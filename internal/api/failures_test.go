@@ -9,6 +9,7 @@ import (
 
 	"github.com/kmusers/kmusers/internal/api"
 	"github.com/kmusers/kmusers/internal/server"
+	"github.com/kmusers/kmusers/internal/testkit"
 	"github.com/kmusers/kmusers/internal/users"
 )
 
@@ -59,8 +60,8 @@ func TestEveryServerErrorIsClean(t *testing.T) {
 		{admin, "convertMyLocalUserToOnline", map[string]any{"instance": "kara.moe", "password": pw}, 500, "ADMIN_CONVERT_ERROR"},
 	}
 	for _, c := range cases {
-		lb := &logBuf{}
-		log := newLogger(lb)
+		lb := &testkit.Buffer{}
+		log := lb.Logger()
 		e := server.New(server.Deps{API: api.New(faulty{Users: v.svc, as: c.as}, log), DB: v.db, Log: log})
 		w := &env{t: t, e: e}
 		r := w.do(op, c.cmd, c.args)

@@ -1,17 +1,14 @@
 package api_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,31 +18,8 @@ import (
 	"github.com/kmusers/kmusers/internal/avatars"
 	"github.com/kmusers/kmusers/internal/server"
 	"github.com/kmusers/kmusers/internal/store"
+	"github.com/kmusers/kmusers/internal/testkit"
 	"github.com/kmusers/kmusers/internal/users"
-)
-
-// logBuf is a log sink the test can read: codes come from the log, as for
-// a person running the server.
-type logBuf struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logBuf) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *logBuf) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
-var (
-	opCodeRe      = regexp.MustCompile(`security code: (\d{6})`)
-	accountCodeRe = regexp.MustCompile(`new account code: (\d{6})`)
 )
 
 // env is one server on a fresh SQLite file.
@@ -54,31 +28,12 @@ type env struct {
 	e     *echo.Echo
 	svc   *users.Service
 	db    *store.Store
-	log   *logBuf
-	clock *clock
+	log   *testkit.Buffer
+	clock *testkit.Clock
 
 	avatarDir string
 	avatars   *avatars.Service
 }
-
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
-func newLogger(w io.Writer) *slog.Logger { return slog.New(slog.NewTextHandler(w, nil)) }
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
@@ -88,9 +43,9 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	lb := &logBuf{}
-	log := slog.New(slog.NewTextHandler(lb, nil))
-	clk := &clock{t: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
+	lb := &testkit.Buffer{}
+	log := lb.Logger()
+	clk := testkit.NewClock(time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))
 	dir := filepath.Join(t.TempDir(), "avatars")
 	av, err := avatars.New(dir, db, clk.Now, log)
 	if err != nil {
@@ -106,14 +61,14 @@ func newEnv(t *testing.T) *env {
 
 // code is the latest logged code of a kind.
 func (v *env) code(re *regexp.Regexp) string {
-	m := re.FindAllStringSubmatch(v.log.String(), -1)
-	if len(m) == 0 {
+	code := v.log.LastCode(re)
+	if code == "" {
 		v.t.Fatalf("no code in log:\n%s", v.log.String())
 	}
-	return m[len(m)-1][1]
+	return code
 }
 
-func (v *env) opCode() string { return v.code(opCodeRe) }
+func (v *env) opCode() string { return v.code(testkit.OperatorCode) }
 
 // reply is a decoded answer.
 type reply struct {

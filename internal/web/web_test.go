@@ -4,15 +4,12 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
-	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -22,38 +19,20 @@ import (
 	"github.com/kmusers/kmusers/internal/avatars"
 	"github.com/kmusers/kmusers/internal/server"
 	"github.com/kmusers/kmusers/internal/store"
+	"github.com/kmusers/kmusers/internal/testkit"
 	"github.com/kmusers/kmusers/internal/users"
 	"github.com/kmusers/kmusers/internal/web"
 )
-
-type logBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuf) Write(p []byte) (int, error) { l.mu.Lock(); defer l.mu.Unlock(); return l.b.Write(p) }
-func (l *logBuf) String() string              { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
-
-var codeRe = regexp.MustCompile(`security code: (\d{6})`)
 
 // site is a whole server (API and panel) on a fresh database.
 type site struct {
 	t      testing.TB
 	srv    *httptest.Server
 	svc    *users.Service
-	log    *logBuf
+	log    *testkit.Buffer
 	dbPath string
-	clock  *clock
+	clock  *testkit.Clock
 }
-
-// clock is the server's time, moved by the tests.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.t = c.t.Add(d) }
 
 func newSite(t testing.TB) *site {
 	t.Helper()
@@ -65,13 +44,13 @@ func newSite(t testing.TB) *site {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	lb := &logBuf{}
-	log := slog.New(slog.NewTextHandler(lb, nil))
+	lb := &testkit.Buffer{}
+	log := lb.Logger()
 	av, err := avatars.New(filepath.Join(dir, "avatars"), db, time.Now, log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	clk := &clock{t: time.Now()}
+	clk := testkit.NewClock(time.Now())
 	svc, err := users.New(ctx, users.Options{Store: db, JWTSecret: bytes.Repeat([]byte("j"), 32), Log: log, Avatars: av, Now: clk.Now})
 	if err != nil {
 		t.Fatal(err)
@@ -84,8 +63,7 @@ func newSite(t testing.TB) *site {
 }
 
 func (s *site) code() string {
-	m := codeRe.FindAllStringSubmatch(s.log.String(), -1)
-	return m[len(m)-1][1]
+	return s.log.LastCode(testkit.OperatorCode)
 }
 
 // browser is one visitor with a cookie jar that does not follow redirects.
