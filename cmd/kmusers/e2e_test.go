@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/kmusers/kmusers/internal/testkit"
 	"io"
 	"net"
 	"net/http"
@@ -17,6 +16,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/kmusers/kmusers/internal/testkit"
 )
 
 // These tests build the real binary and drive it over HTTP, as a person
