@@ -43,11 +43,10 @@ func New(u Users, log *slog.Logger) *Handler { return &Handler{users: u, log: lo
 
 // call is one command being served.
 type call struct {
-	ctx         context.Context
-	echo        echo.Context
-	user        *users.User // nil: anonymous
-	args        []byte
-	onlineToken string
+	ctx  context.Context
+	echo echo.Context
+	user *users.User // nil: anonymous
+	args []byte
 }
 
 // Command serves POST /api/command.
@@ -64,8 +63,8 @@ func (h *Handler) Command(c echo.Context) error {
 	if !ok {
 		return writeFail(c, apiErr(http.StatusNotFound, "UNKNOWN_COMMAND"))
 	}
-	cl := &call{ctx: c.Request().Context(), echo: c, args: req.Args, onlineToken: req.OnlineToken}
-	if e := h.gate(cl, cmd, req.Token); e != nil {
+	cl := &call{ctx: c.Request().Context(), echo: c, args: req.Args}
+	if e := h.gate(cl, req.Cmd, cmd, req.Token); e != nil {
 		return writeFail(c, e)
 	}
 	res, err := cmd.run(h, cl)

@@ -21,7 +21,8 @@ var (
 )
 
 // request is a decoded command: its name, its arguments and its tokens,
-// whichever of the two KM forms carried them.
+// whichever of the two KM forms carried them. The online token is read and
+// type-checked now; the online accounts that use it are not built yet.
 type request struct {
 	Cmd         string
 	Args        json.RawMessage

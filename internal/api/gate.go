@@ -38,14 +38,15 @@ var (
 )
 
 // gate checks, in this order: the token, the role, the frontend mode.
-func (h *Handler) gate(c *call, cmd command, token string) *Error {
+func (h *Handler) gate(c *call, name string, cmd command, token string) *Error {
 	if token != "" {
 		u, err := h.users.Authenticate(c.ctx, token)
 		if errors.Is(err, users.ErrInvalidToken) {
 			return errInvalidToken
 		}
 		if err != nil {
-			return h.failure(c.echo, "gate", err, "INTERNAL_ERROR")
+			return h.failure(c.echo, name, err, cmd.fail) // the command's own 500
+
 		}
 		c.user = u
 	}

@@ -41,9 +41,11 @@ func TestBadInput(t *testing.T) {
 func TestServerErrorsShowNothingInside(t *testing.T) {
 	t.Parallel()
 	v := newEnv(t)
-	v.user("olga")
+	tok := v.user("olga")
 	_ = v.db.Close()
 	r := v.do("", "getUser", map[string]any{"username": "olga"}).want(t, 500, "USER_VIEW_ERROR")
+	// A gate that cannot read the caller answers the command's own 500.
+	v.do(tok, "getUsers", map[string]any{}).want(t, 500, "USER_LIST_ERROR")
 	if regexp.MustCompile(`(?i)sql|database|closed|\.go`).Match(r.Data) {
 		t.Fatalf("internals leaked: %s", r.Data)
 	}
