@@ -236,4 +236,12 @@ func TestPromotionAtLogin(t *testing.T) {
 		t.Fatalf("right code did not promote: %s", res.Role)
 	}
 	v.do(res.Token, "deleteUser", map[string]any{"username": "nobody"}).want(t, 404, "USER_NOT_EXISTS")
+	// An operator's login does not spend the code.
+	code := v.opCode()
+	v.do("", "login", map[string]any{"username": "bob", "password": pw, "securityCode": code}).want(t, 200, "")
+	v.user("carl")
+	v.do("", "login", map[string]any{"username": "carl", "password": pw, "securityCode": code}).want(t, 200, "").into(t, &res)
+	if res.Role != "admin" {
+		t.Fatal("the code was spent by an operator's login")
+	}
 }

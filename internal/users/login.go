@@ -29,7 +29,7 @@ func (s *Service) Login(ctx context.Context, clientIP, username, password string
 	case err != nil:
 		return nil, fmt.Errorf("users: login: %w", err)
 	}
-	if u == nil && SplitLoginHost(login) != "" && ValidateLogin(login) == nil && s.Settings().HostAllowed(SplitLoginHost(login)) {
+	if _, host := SplitLogin(login); u == nil && host != "" && ValidateLogin(login) == nil && s.Settings().HostAllowed(host) {
 		return nil, ErrUnreachable // no local copy and no online client yet
 	}
 	if !s.passwordMatches(u, password) {
@@ -41,10 +41,9 @@ func (s *Service) Login(ctx context.Context, clientIP, username, password string
 	s.loginLimit.Reset(login)
 	res := &LoginResult{User: u}
 	if code != nil {
-		if err := s.promote(ctx, u, *code); err != nil {
+		if res.Promoted, err = s.promote(ctx, u, *code); err != nil {
 			return nil, err
 		}
-		res.Promoted = u.Type == TypeOperator
 	}
 	s.Touch(ctx, u)
 	if res.Token, err = s.tokens.Sign(u, s.now()); err != nil {
@@ -64,31 +63,28 @@ func (s *Service) passwordMatches(u *User, password string) bool {
 	return s.hasher.Check(u.Password, password)
 }
 
-func (s *Service) promote(ctx context.Context, u *User, code string) error {
+func (s *Service) promote(ctx context.Context, u *User, code string) (bool, error) {
+	if u.Type == TypeOperator {
+		return false, nil // nothing to grant: the code is not spent
+	}
 	_, err := s.codes.Use(code, OperatorCode)
 	if errors.Is(err, ErrWrongCode) {
 		s.log.Warn("wrong security code at login", "login", u.Login)
-		return nil
+		return false, nil
 	}
 	if err != nil {
-		return ErrTooManyAttempts
+		return false, ErrTooManyAttempts
 	}
-	if u.Type == TypeOperator {
+	promoted, err := s.update(ctx, u.Login, func(_ Tx, row *User) error {
+		row.Type = TypeOperator
 		return nil
-	}
-	u.Type = TypeOperator
-	err = s.store.Update(ctx, func(tx Tx) error { return tx.Save(u) })
+	})
 	if err != nil {
-		return fmt.Errorf("users: promote %s: %w", u.Login, err)
+		return false, fmt.Errorf("users: promote %s: %w", u.Login, err)
 	}
+	*u = *promoted
 	s.log.Info("user promoted to operator with the security code", "login", u.Login)
-	return nil
-}
-
-// SplitLoginHost is the server of an online login, "" for a local one.
-func SplitLoginHost(login string) string {
-	_, host := SplitLogin(login)
-	return host
+	return true, nil
 }
 
 // CheckPassword tells whether pw is u's password (one bcrypt compare).
