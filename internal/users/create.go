@@ -23,11 +23,14 @@ func (s *Service) Create(ctx context.Context, actor *User, in NewAccount) error 
 	if err != nil {
 		return err
 	}
-	if err := s.precheckNames(ctx, u.Login, u.NicknameKey); err != nil {
-		return err
-	}
-	if err := s.checkCreateCodes(actor, in); err != nil {
-		return err
+	if kinds := s.createCodes(actor, u.Type); kinds != nil {
+		// A taken name is answered before a right code is spent on it.
+		if err := s.precheckNames(ctx, u.Login, u.NicknameKey); err != nil {
+			return err
+		}
+		if err := s.spendCreateCode(in.Code, u.Type, kinds); err != nil {
+			return err
+		}
 	}
 	err = s.store.Update(ctx, func(tx Tx) error {
 		if err := checkNames(tx, u.Login, u.NicknameKey, ""); err != nil {
@@ -108,26 +111,28 @@ func (s *Service) onlineCreate(local, host string) error {
 	return ErrUnreachable // no online client in this build yet: never a fake success
 }
 
-// checkCreateCodes spends the codes a creation needs, after every other check
-// passed so that a right code is not burnt on a form error.
-func (s *Service) checkCreateCodes(actor *User, in NewAccount) error {
-	if isOperator(actor) {
+// createCodes is the codes a creation needs, in the order tried: none for
+// an operator, the operator code for a new operator, and either code for a
+// sign-up when the setting asks for one.
+func (s *Service) createCodes(actor *User, typ int) []CodeKind {
+	switch {
+	case isOperator(actor):
 		return nil
+	case typ == TypeOperator:
+		return []CodeKind{OperatorCode}
+	case s.Settings().RequireSecurityCode:
+		return []CodeKind{AccountCode, OperatorCode}
 	}
-	typ, _ := roleType(in.Role)
-	if typ == TypeOperator {
-		if _, err := s.codes.Use(codeString(in.Code), OperatorCode); err != nil {
-			if errors.Is(err, ErrWrongCode) {
-				return ErrUnauthorized
-			}
-			return err
-		}
-		return nil
+	return nil
+}
+
+// spendCreateCode uses the code; a wrong one for a new operator is the
+// contract's UNAUTHORIZED rather than a wrong sign-up code.
+func (s *Service) spendCreateCode(code *string, typ int, kinds []CodeKind) error {
+	_, err := s.codes.Use(codeString(code), kinds...)
+	if typ == TypeOperator && errors.Is(err, ErrWrongCode) {
+		return ErrUnauthorized
 	}
-	if !s.Settings().RequireSecurityCode {
-		return nil
-	}
-	_, err := s.codes.Use(codeString(in.Code), AccountCode, OperatorCode)
 	return err
 }
 
@@ -153,7 +158,7 @@ func roleType(role string) (int, error) {
 func isOperator(u *User) bool { return u != nil && u.Type == TypeOperator }
 
 // precheckNames answers a taken name before any code is spent; the write
-// transaction checks again.
+// transaction checks again, so this is only about the code.
 func (s *Service) precheckNames(ctx context.Context, login, nickKey string) error {
 	return s.store.Update(ctx, func(tx Tx) error { return checkNames(tx, login, nickKey, "") })
 }
