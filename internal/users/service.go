@@ -136,14 +136,8 @@ func (s *Service) removeAvatar(name string) {
 	}
 }
 
-// Codes gives the security codes, for the panel's forms.
-func (s *Service) Codes() *Codes { return s.codes }
-
-// OnlineWindow is how long a user counts as online after a request.
-func (s *Service) OnlineWindow() time.Duration { return s.onlineWindow }
-
 // IsActive tells whether u made a request within the online window.
-func (s *Service) IsActive(u *User) bool { return s.now().Sub(u.LastLoginAt) < s.onlineWindow }
+func (s *Service) IsActive(u *User) bool { return u.LastLoginAt.After(s.OnlineSince()) }
 
 // System is the actor of the command line: it acts as an operator.
 func System() *User { return &User{Login: "(system)", Type: TypeOperator} }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Get returns the profile of login as viewer may see it: operators see every
@@ -60,8 +61,6 @@ func (s *Service) scopeList(viewer *User, q ListQuery) ListQuery {
 	return q
 }
 
-// ActiveSince is the start of the online window, for "online now" filters.
-func (s *Service) ActiveSince() ListQuery {
-	t := s.now().UTC().Add(-s.onlineWindow)
-	return ListQuery{ActiveSince: &t}
-}
+// OnlineSince is the start of the online window: users active after it
+// are online now.
+func (s *Service) OnlineSince() time.Time { return s.now().UTC().Add(-s.onlineWindow) }

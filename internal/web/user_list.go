@@ -47,7 +47,7 @@ func (h *Handler) domainQuery(v *users.User, q partials.ListQuery) users.ListQue
 		dq.Type = &t
 	}
 	if q.Online == "1" {
-		since := h.users.Now().UTC().Add(-h.users.OnlineWindow())
+		since := h.users.OnlineSince()
 		dq.ActiveSince = &since
 	}
 	return dq

@@ -35,7 +35,7 @@ type Users interface {
 	Login(ctx context.Context, clientIP, username, password string, code *string) (*users.LoginResult, error)
 	LoginGuest(ctx context.Context, name string) (*users.User, string, error)
 	CheckPassword(u *users.User, password string) bool
-	OnlineWindow() time.Duration
+	OnlineSince() time.Time
 	EndSessions(ctx context.Context, login string) error
 }
 
