@@ -13,16 +13,21 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/kmusers/kmusers/internal/users"
 )
 
-// Blank is the default avatar's file name; its bytes are embedded.
-const Blank = "blank.png"
+// The default avatar's name and the life of a pending upload are the
+// domain's: one definition, in package users.
+const (
+	blank      = users.BlankAvatar
+	pendingFor = users.PendingUploadLife
+)
 
+// blankPNG is the default avatar.
+//
 //go:embed blank.png
 var blankPNG []byte
-
-// PendingFor is how long an upload waits to be used by an edit.
-const PendingFor = time.Hour
 
 // maxDecodes bounds the images decoded at once: a burst of uploads waits
 // instead of holding many large bitmaps in memory together.
@@ -136,7 +141,7 @@ func (s *Service) Remove(name string) {
 
 // Open returns the bytes and type of a served avatar, or ok false.
 func (s *Service) Open(name string) (data []byte, mime string, ok bool) {
-	if name == Blank {
+	if name == blank {
 		return blankPNG, "image/png", true
 	}
 	if !nameRe.MatchString(name) {
@@ -181,11 +186,11 @@ func (s *Service) Sweep(ctx context.Context) error {
 	}
 	var missing []string
 	for name := range inUse {
-		if name != Blank && name != "" && !onDisk[name] {
+		if name != blank && name != "" && !onDisk[name] {
 			missing = append(missing, name)
 		}
 	}
-	n, err := s.store.ResetAvatars(ctx, missing, Blank)
+	n, err := s.store.ResetAvatars(ctx, missing, blank)
 	if err != nil {
 		return fmt.Errorf("avatars: sweep: %w", err)
 	}
@@ -195,10 +200,10 @@ func (s *Service) Sweep(ctx context.Context) error {
 	return nil
 }
 
-// Expire forgets uploads older than PendingFor and removes their files. It
+// Expire forgets uploads older than an hour and removes their files. It
 // is safe while serving: it touches only files whose rows it deleted.
 func (s *Service) Expire(ctx context.Context) error {
-	ids, err := s.store.DeleteUploadsBefore(ctx, s.now().UTC().Add(-PendingFor))
+	ids, err := s.store.DeleteUploadsBefore(ctx, s.now().UTC().Add(-pendingFor))
 	if err != nil {
 		return fmt.Errorf("avatars: expire uploads: %w", err)
 	}

@@ -74,7 +74,7 @@ func TestSweepAtStart(t *testing.T) {
 		t.Fatalf("after sweep: %v, want %v (expired %s %s)", names, want, pending.ID, old.ID)
 	}
 	eve, err := db.UserByLogin(ctx, "eve")
-	if err != nil || eve.AvatarFile != avatars.Blank {
+	if err != nil || eve.AvatarFile != users.BlankAvatar {
 		t.Fatalf("missing file not reset: %+v %v", eve, err)
 	}
 }
