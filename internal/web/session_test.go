@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kmusers/kmusers/internal/testkit"
 )
 
 func cookieValue(b *browser) string {
@@ -100,5 +102,38 @@ func TestPanelAvatarUploadRefusesNonImages(t *testing.T) {
 	}
 	if src, _ := bob.get("/account", false).doc.Find("#avatar-preview").Attr("src"); src == "/avatars/blank.png" {
 		t.Fatal("avatar not saved")
+	}
+}
+
+func TestSecureCookieBehindHTTPS(t *testing.T) {
+	s := newSite(t)
+	s.operator()
+	req, _ := http.NewRequest(http.MethodGet, s.srv.URL+"/login", nil)
+	req.Header.Set("X-Forwarded-Proto", "https")
+	p := s.browser().do(req)
+	if !strings.Contains(p.header.Get("Set-Cookie"), "; Secure") {
+		t.Fatalf("no Secure flag behind HTTPS: %s", p.header.Get("Set-Cookie"))
+	}
+	if strings.Contains(s.browser().get("/login", false).header.Get("Set-Cookie"), "Secure") {
+		t.Fatal("Secure on plain HTTP: the cookie would never come back")
+	}
+}
+
+func TestSignupWithTheAccountCode(t *testing.T) {
+	s := newSite(t)
+	op := s.operator()
+	op.post("/settings", url.Values{"frontend_mode": {"2"}, "allow_user_creation": {"on"}, "require_security_code": {"on"},
+		"online_accounts_enabled": {"on"}, "online_default_host": {"kara.moe"}})
+	b := s.browser()
+	if b.get("/signup", false).doc.Find("#security_code").Length() != 1 {
+		t.Fatal("the sign-up form does not ask for the code")
+	}
+	p := b.post("/signup", url.Values{"login": {"newbie"}, "password": {pw}})
+	if p.status == http.StatusSeeOther || p.doc.Find("#security_code-error").Length() != 1 {
+		t.Fatalf("sign-up without the code: %d", p.status)
+	}
+	code := s.log.LastCode(testkit.AccountCode)
+	if p := b.post("/signup", url.Values{"login": {"newbie"}, "password": {pw}, "security_code": {code}}); p.status != http.StatusSeeOther {
+		t.Fatalf("sign-up with the code: %d %s", p.status, p.doc.Find(".error").Text())
 	}
 }
