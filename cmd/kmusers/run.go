@@ -28,6 +28,7 @@ const usage = `usage:
   kmusers [serve] [flags]            serve the API and the panel (default)
   kmusers create-operator LOGIN      create an operator; password on stdin
   kmusers reset-password LOGIN       set a local password; password on stdin
+  kmusers import-karas DIR           import a Karaoke Mugen base (karaokes/, tags/) as the song catalogue
 Flags (each also read from KMUSERS_<NAME>): run "kmusers serve -h".`
 
 // run wires everything by constructors and runs one command.
@@ -39,9 +40,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	var login string
 	switch cmd {
 	case "serve":
-	case "create-operator", "reset-password":
+	case "create-operator", "reset-password", "import-karas":
 		if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-			return fmt.Errorf("%s needs a LOGIN\n%s", cmd, usage)
+			return fmt.Errorf("%s needs a %s\n%s", cmd, map[bool]string{true: "DIR", false: "LOGIN"}[cmd == "import-karas"], usage)
 		}
 		login, args = args[0], args[1:]
 	case "help", "-h", "--help":
@@ -65,6 +66,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return createOperator(ctx, app.users, login, stdin)
 	case "reset-password":
 		return resetPassword(ctx, app.users, login, stdin)
+	case "import-karas":
+		return importKaras(ctx, app.db, login, stderr)
 	}
 	return serve(ctx, cfg, app, log)
 }
