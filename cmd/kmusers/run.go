@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kmusers/kmusers/internal/animelist"
 	"github.com/kmusers/kmusers/internal/api"
 	"github.com/kmusers/kmusers/internal/avatars"
 	"github.com/kmusers/kmusers/internal/config"
@@ -86,6 +87,7 @@ type app struct {
 	secrets *secrets.Secrets
 	users   *users.Service
 	avatars *avatars.Service
+	anime   *animelist.Service
 }
 
 func open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, error) {
@@ -108,8 +110,14 @@ func open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, erro
 		db.Close()
 		return nil, err
 	}
+	anime, err := newAnimeLists(cfg, db, log)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
 	svc, err := users.New(ctx, users.Options{
 		Store: db, JWTSecret: sec.JWT, Log: log, BcryptCost: cfg.BcryptCost, OnlineWindow: cfg.OnlineWindow, Avatars: av,
+		Anime: anime,
 	})
 	if err == nil {
 		err = av.Sweep(ctx) // before serving: nothing is being uploaded yet
@@ -118,7 +126,7 @@ func open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, erro
 		db.Close()
 		return nil, err
 	}
-	return &app{db: db, secrets: sec, users: svc, avatars: av}, nil
+	return &app{db: db, secrets: sec, users: svc, avatars: av, anime: anime}, nil
 }
 
 func (a *app) close() { a.db.Close() }
@@ -126,10 +134,12 @@ func (a *app) close() { a.db.Close() }
 // serve listens until ctx ends, then drains in-flight requests for 10 s.
 func serve(ctx context.Context, cfg *config.Config, a *app, log *slog.Logger) error {
 	e := server.New(server.Deps{
-		API: api.New(a.users, log), DB: a.db, Log: log, TrustedProxies: cfg.TrustedProxies,
+		API: api.New(a.users, log).WithAnime(a.anime), DB: a.db, Log: log, TrustedProxies: cfg.TrustedProxies,
 		Uploads: a.avatars, Avatars: a.avatars,
-		Web: web.New(a.users, a.avatars, a.secrets.CookieHash, a.secrets.CookieBlock, log),
+		Web: web.New(a.users, a.avatars, a.secrets.CookieHash, a.secrets.CookieBlock, log).WithAnime(a.anime),
 	})
+	a.anime.Start(ctx)
+	defer a.anime.Stop() // after the drain: no request is left to queue a fetch
 	go expireUploads(ctx, a.avatars, log)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -1,14 +1,74 @@
 package api
 
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/kmusers/kmusers/internal/animelist"
+	"github.com/kmusers/kmusers/internal/karas"
+	"github.com/kmusers/kmusers/internal/users"
+)
+
+// AnimeLists is what the anime commands need from the anime list domain.
+type AnimeLists interface {
+	Refresh(ctx context.Context, u *users.User) error
+	List(ctx context.Context, viewer *users.User, q animelist.Query) (karas.AnimePage, error)
+}
+
+// WithAnime plugs the anime list service in; without it getAnimeList is
+// empty and refreshAnimeList fails.
+func (h *Handler) WithAnime(a AnimeLists) *Handler {
+	h.anime = a
+	return h
+}
+
+var errRefreshAnime = apiErr(http.StatusInternalServerError, "REFRESH_ANIME_LIST_ERROR")
+
+// refreshAnimeList fetches a local account's list now. Online accounts keep
+// the behaviour of a server that does not respond: their host fetches, and
+// this build has no online client.
+func (h *Handler) refreshAnimeList(c *call) (any, error) {
+	if c.user.IsOnline() {
+		return nil, errRefreshAnime.with("online server not responding")
+	}
+	err := animelist.Eligible(c.user)
+	switch {
+	case err != nil:
+	case h.anime == nil:
+		err = errors.New("no anime list service")
+	default:
+		err = h.anime.Refresh(c.ctx, c.user)
+	}
+	if err == nil {
+		return nil, nil
+	}
+	return nil, mapErr(err, nil,
+		rule{animelist.ErrNoSource, errInvalidData.with(map[string]string{
+			"anime_list_to_fetch": "choose anilist, myanimelist or kitsu and set your name there in social_networks"})},
+		rule{animelist.ErrBadName, errInvalidData.with(map[string]string{
+			"social_networks": "not a valid name for this provider (Kitsu needs the numeric user id)"})},
+		rule{animelist.ErrUserNotFound, errRefreshAnime.with("USER_NOT_FOUND_AT_PROVIDER")},
+		rule{animelist.ErrTooSoon, errRefreshAnime.with("TOO_SOON")},
+		rule{animelist.ErrNotConfigured, errRefreshAnime.with("PROVIDER_NOT_CONFIGURED")},
+		rule{animelist.ErrProvider, errRefreshAnime.with("PROVIDER_ERROR")},
+		rule{context.DeadlineExceeded, errRefreshAnime.with("PROVIDER_ERROR")})
+}
+
 type animeListArgs struct {
 	Filter string `json:"filter"`
 	From   int    `json:"from"`
 	Size   int    `json:"size"`
+	Order  string `json:"order"`
 }
 
+// animeList is KM's getKaras reply.
 type animeList struct {
-	Infos   animeListInfos `json:"infos"`
-	Content []any          `json:"content"`
+	Infos   animeListInfos               `json:"infos"`
+	I18n    map[string]map[string]string `json:"i18n"`
+	Content []kmKara                     `json:"content"`
 }
 
 type animeListInfos struct {
@@ -17,8 +77,40 @@ type animeListInfos struct {
 	To    int `json:"to"`
 }
 
-// getAnimeList returns the songs matching the user's anime list. There is
-// no song catalogue nor fetched list yet, so the list is empty for everyone.
+// kmKara is one song in KM's DBKara shape: titles by language, each tag
+// type as a list of tags, tid as KM's "tid~type" strings.
+type kmKara struct {
+	KID                   string                    `json:"kid"`
+	Titles                map[string]string         `json:"titles"`
+	TitlesAliases         []string                  `json:"titles_aliases"`
+	TitlesDefaultLanguage string                    `json:"titles_default_language"`
+	Year                  int                       `json:"year"`
+	SongOrder             *int                      `json:"songorder"`
+	Repository            string                    `json:"repository"`
+	Karafile              string                    `json:"karafile"`
+	Mediafile             string                    `json:"mediafile"`
+	Duration              int                       `json:"duration"`
+	CreatedAt             string                    `json:"created_at"`
+	ModifiedAt            string                    `json:"modified_at"`
+	TID                   []string                  `json:"tid"`
+	AnilistIDs            []int                     `json:"anilist_ids"`
+	MyanimelistIDs        []int                     `json:"myanimelist_ids"`
+	KitsuIDs              []int                     `json:"kitsu_ids"`
+	Tags                  map[string][]karas.TagRef `json:"-"`
+}
+
+// kmTagTypes are the tag lists every song carries, empty or not.
+var kmTagTypes = []string{"series", "singers", "songtypes", "creators", "langs", "authors", "misc", "songwriters",
+	"groups", "families", "origins", "genres", "platforms", "versions", "warnings", "collections", "singergroups", "franchises"}
+
+// MarshalJSON flattens the tag lists into the object, as KM does.
+func (k kmKara) MarshalJSON() ([]byte, error) {
+	type plain kmKara // no MarshalJSON: no recursion
+	return marshalMerge(plain(k), k.Tags)
+}
+
+// getAnimeList returns the songs of the caller's anime list: guests and
+// users without a list get the empty list, as in KM.
 func (h *Handler) getAnimeList(c *call) (any, error) {
 	var a animeListArgs
 	if e := decodeArgs(c.args, &a); e != nil {
@@ -27,5 +119,62 @@ func (h *Handler) getAnimeList(c *call) (any, error) {
 	if a.From < 0 || a.Size < 0 {
 		return nil, errInvalidData.with(map[string]string{"from": "from and size must be 0 or more"})
 	}
-	return animeList{Infos: animeListInfos{From: a.From, To: a.From}, Content: []any{}}, nil
+	out := animeList{Infos: animeListInfos{From: a.From, To: a.From}, I18n: map[string]map[string]string{}, Content: []kmKara{}}
+	if h.anime == nil {
+		return out, nil
+	}
+	page, err := h.anime.List(c.ctx, c.user, animelist.Query{Filter: a.Filter, Order: a.Order, From: a.From, Size: a.Size})
+	if err != nil {
+		return nil, err
+	}
+	out.Infos.Count = page.Count
+	out.Infos.To = a.From + len(page.Songs)
+	for _, s := range page.Songs {
+		out.Content = append(out.Content, toKM(s, out.I18n))
+	}
+	return out, nil
 }
+
+func toKM(s karas.Song, i18n map[string]map[string]string) kmKara {
+	k := kmKara{KID: s.KID, Titles: s.Titles, TitlesAliases: s.Aliases, TitlesDefaultLanguage: s.DefaultLanguage,
+		Year: s.Year, SongOrder: s.SongOrder, Repository: s.Repository, Karafile: s.File, Mediafile: s.MediaFile,
+		Duration: s.Duration, CreatedAt: s.CreatedAt, ModifiedAt: s.ModifiedAt, TID: []string{},
+		AnilistIDs: nonNil(s.AnimeIDs[karas.AniList]), MyanimelistIDs: nonNil(s.AnimeIDs[karas.MyAnimeList]),
+		KitsuIDs: nonNil(s.AnimeIDs[karas.Kitsu]), Tags: map[string][]karas.TagRef{}}
+	if k.TitlesAliases == nil {
+		k.TitlesAliases = []string{}
+	}
+	for _, typ := range kmTagTypes {
+		refs := s.Resolved[typ]
+		if refs == nil {
+			refs = []karas.TagRef{}
+		}
+		k.Tags[typ] = refs
+		for _, r := range refs {
+			k.TID = append(k.TID, r.TID+"~"+itoa(karas.TagTypeNumber(typ)))
+			if len(r.I18n) > 0 {
+				i18n[r.TID] = r.I18n
+			}
+		}
+	}
+	return k
+}
+
+// marshalMerge writes the fields of two JSON objects as one object.
+func marshalMerge(a, b any) ([]byte, error) {
+	ja, err := json.Marshal(a)
+	if err != nil {
+		return nil, err
+	}
+	jb, err := json.Marshal(b)
+	if err != nil {
+		return nil, err
+	}
+	if len(jb) <= 2 {
+		return ja, nil
+	}
+	out := append(ja[:len(ja)-1:len(ja)-1], ',')
+	return append(out, jb[1:]...), nil
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -36,6 +36,7 @@ type Users interface {
 type Handler struct {
 	users Users
 	log   *slog.Logger
+	anime AnimeLists // nil: no anime list service (see WithAnime)
 }
 
 // New makes the endpoint.

@@ -54,10 +54,3 @@ func (h *Handler) convertToLocal(c *call) (any, error) {
 	}
 	return nil, apiErr(http.StatusInternalServerError, "USER_DELETE_ERROR_ONLINE").with("online server not responding")
 }
-
-func (h *Handler) refreshAnimeList(c *call) (any, error) {
-	if !c.user.IsOnline() {
-		return nil, errInvalidData.with(map[string]string{"login": "anime lists need an online account"})
-	}
-	return nil, apiErr(http.StatusInternalServerError, "REFRESH_ANIME_LIST_ERROR").with("online server not responding")
-}

@@ -117,6 +117,16 @@ var tagTypeNames = map[int]string{
 	14: "versions", 15: "warnings", 16: "collections", 17: "singergroups", 18: "franchises",
 }
 
+// TagTypeNumber is KM's number of a tag type (series is 1), or 0.
+func TagTypeNumber(name string) int {
+	for n, t := range tagTypeNames {
+		if t == name {
+			return n
+		}
+	}
+	return 0
+}
+
 // ParseTag reads one tag file.
 func ParseTag(b []byte) (Tag, error) {
 	var f tagFile

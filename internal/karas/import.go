@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -260,6 +261,14 @@ func resolve(s *Song, tags map[string]Tag) error {
 				continue
 			}
 			s.Resolved[typ] = append(s.Resolved[typ], TagRef{TID: t.TID, Name: t.Name, Short: t.Short, I18n: t.I18n, Aliases: t.Aliases})
+			for _, p := range Providers {
+				if id, ok := t.AnimeIDs[p]; ok && !slices.Contains(s.AnimeIDs[p], id) {
+					if s.AnimeIDs == nil {
+						s.AnimeIDs = map[string][]int{}
+					}
+					s.AnimeIDs[p] = append(s.AnimeIDs[p], id)
+				}
+			}
 			switch typ {
 			case "series":
 				if s.SeriesTID == "" {

@@ -50,6 +50,7 @@ type Song struct {
 	Duration        int                 `json:"duration"`
 	Tags            map[string][]string `json:"-"`
 	Resolved        map[string][]TagRef `json:"tags"`
+	AnimeIDs        map[string][]int    `json:"anime_ids,omitempty"` // by provider, from the song's tags
 
 	// Derived by the importer, for the queries.
 	SeriesTID   string `json:"-"` // the first series, which the default order sorts by

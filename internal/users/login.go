@@ -50,6 +50,7 @@ func (s *Service) Login(ctx context.Context, clientIP, username, password string
 		return nil, err
 	}
 	s.log.Info("login", "client_ip", clientIP, "login", login, "role", u.Role())
+	s.animeListStale(u.Login, false)
 	return res, nil
 }
 

@@ -21,6 +21,7 @@ type Options struct {
 	BcryptCost   int
 	OnlineWindow time.Duration // how long after a request a user counts as online
 	Avatars      AvatarFiles   // may be nil: no avatar files to remove
+	Anime        AnimeLists    // may be nil: anime lists are not fetched
 }
 
 // Service carries out every user action of the API and the panel.
@@ -36,6 +37,7 @@ type Service struct {
 	loginLimit   *throttle.Limiter
 
 	avatars AvatarFiles
+	anime   AnimeLists
 
 	settingsMu sync.RWMutex
 	settings   Settings
@@ -64,7 +66,7 @@ func New(ctx context.Context, o Options) (*Service, error) {
 	}
 	s := &Service{
 		store: o.Store, hasher: h, tokens: NewTokens(o.JWTSecret), log: o.Log, now: o.Now,
-		onlineWindow: o.OnlineWindow, avatars: o.Avatars,
+		onlineWindow: o.OnlineWindow, avatars: o.Avatars, anime: o.Anime,
 		ipLimit:    throttle.New(ipFailures, failureWindow, o.Now),
 		loginLimit: throttle.New(loginFailures, failureWindow, o.Now),
 	}

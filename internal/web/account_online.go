@@ -9,9 +9,9 @@ import (
 	"github.com/kmusers/kmusers/views/partials"
 )
 
-// accountConvert and accountRefreshAnimeList need the online server; this
-// build has no online client yet, so after the local checks they say so, as
-// the API does, and never pretend to succeed.
+// accountConvert needs the online server; this build has no online client
+// yet, so after the local checks it says so, as the API does, and never
+// pretends to succeed.
 func (h *Handler) accountConvert(c echo.Context) error {
 	u := viewer(c)
 	pw := partials.NewForm()
@@ -25,14 +25,4 @@ func (h *Handler) accountConvert(c echo.Context) error {
 		return h.renderAccount(c, http.StatusGatewayTimeout, formFromUser(u), pw)
 	}
 	return h.renderAccount(c, http.StatusUnprocessableEntity, formFromUser(u), pw)
-}
-
-func (h *Handler) accountRefreshAnimeList(c echo.Context) error {
-	u := viewer(c)
-	if !u.IsOnline() {
-		flash(c, "Anime lists come from an online account: convert yours first.")
-	} else {
-		flash(c, "The online server is not responding. Try again later.")
-	}
-	return redirect(c, "/account")
 }
