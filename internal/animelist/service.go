@@ -69,6 +69,10 @@ type Service struct {
 	timers map[string]*time.Timer // fetches put off by the rate, by login
 	queue  chan job
 
+	// life ends at Stop: every fetch runs under it rather than under its
+	// caller, so that a fetch ends at shutdown and not when a client leaves.
+	life     context.Context
+	endLife  context.CancelFunc
 	stopOnce sync.Once
 	cancel   context.CancelFunc
 	done     chan struct{}
@@ -102,9 +106,11 @@ func New(o Options) *Service {
 	if o.FetchTimeout <= 0 {
 		o.FetchTimeout = DefaultFetchTimeout
 	}
-	return &Service{store: o.Store, providers: o.Providers, log: o.Log, now: o.Now,
+	s := &Service{store: o.Store, providers: o.Providers, log: o.Log, now: o.Now,
 		minInterval: o.MinInterval, fetchTimeout: o.FetchTimeout,
 		state: map[string]*fetchState{}, timers: map[string]*time.Timer{}, queue: make(chan job, o.QueueSize)}
+	s.life, s.endLife = context.WithCancel(context.Background())
+	return s
 }
 
 // Start runs the background worker until Stop (or ctx ends).
@@ -135,6 +141,7 @@ func (s *Service) Stop() {
 			delete(s.timers, login)
 		}
 		s.mu.Unlock()
+		s.endLife()
 		if s.cancel != nil {
 			s.cancel()
 			<-s.done
@@ -232,13 +239,14 @@ func (s *Service) prune() {
 }
 
 // fetch runs one fetch to its end even when the caller goes away (its
-// outcome answers the next minute's callers), within FetchTimeout.
-func (s *Service) fetch(ctx context.Context, u *users.User, provider, name string) error {
+// outcome answers the next minute's callers), within FetchTimeout, and
+// stops at Stop.
+func (s *Service) fetch(_ context.Context, u *users.User, provider, name string) error {
 	pr, ok := s.providers[provider]
 	if !ok {
 		return fmt.Errorf("%w: unknown provider %q", ErrNotConfigured, provider)
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.fetchTimeout)
+	ctx, cancel := context.WithTimeout(s.life, s.fetchTimeout)
 	defer cancel()
 	start := s.now()
 	ids, err := pr.Fetch(ctx, name)
