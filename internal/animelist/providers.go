@@ -18,6 +18,9 @@ import (
 type Provider interface {
 	// Name is the provider's name in anime_list_to_fetch.
 	Name() string
+	// CheckName tells whether user can be a user of the provider
+	// (ErrBadName), without asking it.
+	CheckName(user string) error
 	// Fetch returns the provider's anime ids of the user's entries that are
 	// being watched or completed, every page of them.
 	Fetch(ctx context.Context, user string) ([]int, error)
@@ -107,12 +110,20 @@ const aniListQuery = `query ($userName: String, $chunk: Int, $perChunk: Int) {
 // aniListPerChunk is AniList's largest chunk.
 const aniListPerChunk = 500
 
+// CheckName accepts 1 to 64 characters.
+func (*AniList) CheckName(user string) error {
+	if user = strings.TrimSpace(user); user == "" || len(user) > 64 {
+		return ErrBadName
+	}
+	return nil
+}
+
 // Fetch asks for the user's CURRENT and COMPLETED entries, chunk by chunk.
 func (a *AniList) Fetch(ctx context.Context, user string) ([]int, error) {
-	user = strings.TrimSpace(user)
-	if user == "" || len(user) > 64 {
-		return nil, ErrBadName
+	if err := a.CheckName(user); err != nil {
+		return nil, err
 	}
+	user = strings.TrimSpace(user)
 	var ids collector
 	for chunk := 1; ; chunk++ {
 		if chunk > MaxPages {
@@ -193,16 +204,24 @@ func (*MyAnimeList) Name() string { return karas.MyAnimeList }
 // malName is MyAnimeList's user name alphabet.
 var malName = regexp.MustCompile(`^[A-Za-z0-9_-]{2,32}$`)
 
+// CheckName accepts MyAnimeList's user names.
+func (*MyAnimeList) CheckName(user string) error {
+	if !malName.MatchString(strings.TrimSpace(user)) {
+		return ErrBadName
+	}
+	return nil
+}
+
 // Fetch pages through the list, 1000 entries a page, and keeps the
 // watching and completed ones.
 func (m *MyAnimeList) Fetch(ctx context.Context, user string) ([]int, error) {
 	if m.clientID == "" {
 		return nil, fmt.Errorf("%w: MyAnimeList needs KMUSERS_MAL_CLIENT_ID", ErrNotConfigured)
 	}
-	user = strings.TrimSpace(user)
-	if !malName.MatchString(user) {
-		return nil, ErrBadName
+	if err := m.CheckName(user); err != nil {
+		return nil, err
 	}
+	user = strings.TrimSpace(user)
 	u := *m.c.base
 	u.Path = strings.TrimRight(u.Path, "/") + "/users/" + url.PathEscape(user) + "/animelist"
 	u.RawQuery = url.Values{"fields": {"list_status"}, "limit": {"1000"}, "nsfw": {"true"}}.Encode()
@@ -272,12 +291,21 @@ type Kitsu struct{ c *client }
 // Name is "kitsu".
 func (*Kitsu) Name() string { return karas.Kitsu }
 
-// Fetch pages through the user's current and completed anime entries.
-func (k *Kitsu) Fetch(ctx context.Context, user string) ([]int, error) {
+// CheckName accepts a numeric user id.
+func (*Kitsu) CheckName(user string) error {
 	user = strings.TrimSpace(user)
 	if n, err := strconv.Atoi(user); err != nil || n <= 0 || len(user) > 12 {
-		return nil, fmt.Errorf("%w: Kitsu needs the numeric user id", ErrBadName)
+		return fmt.Errorf("%w: Kitsu needs the numeric user id", ErrBadName)
 	}
+	return nil
+}
+
+// Fetch pages through the user's current and completed anime entries.
+func (k *Kitsu) Fetch(ctx context.Context, user string) ([]int, error) {
+	if err := k.CheckName(user); err != nil {
+		return nil, err
+	}
+	user = strings.TrimSpace(user)
 	u := *k.c.base
 	u.Path = strings.TrimRight(u.Path, "/") + "/library-entries"
 	u.RawQuery = url.Values{

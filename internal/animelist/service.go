@@ -189,6 +189,13 @@ func Eligible(u *users.User) error {
 func (s *Service) refresh(ctx context.Context, u *users.User) error {
 	p, n := users.AnimeSource(u)
 	source := [2]string{p, n}
+	pr, ok := s.providers[p]
+	if !ok {
+		return fmt.Errorf("%w: unknown provider %q", ErrNotConfigured, p)
+	}
+	if err := pr.CheckName(n); err != nil {
+		return err // a name no provider can have costs no fetch
+	}
 	s.mu.Lock()
 	st := s.state[u.Login]
 	if st == nil {
@@ -216,7 +223,7 @@ func (s *Service) refresh(ctx context.Context, u *users.User) error {
 	st.at, st.source, st.running = s.now(), source, make(chan struct{})
 	s.mu.Unlock()
 
-	err := s.fetch(ctx, u, p, n)
+	err := s.fetch(pr, u, n)
 
 	s.mu.Lock()
 	st.err = err
@@ -241,11 +248,8 @@ func (s *Service) prune() {
 // fetch runs one fetch to its end even when the caller goes away (its
 // outcome answers the next minute's callers), within FetchTimeout, and
 // stops at Stop.
-func (s *Service) fetch(_ context.Context, u *users.User, provider, name string) error {
-	pr, ok := s.providers[provider]
-	if !ok {
-		return fmt.Errorf("%w: unknown provider %q", ErrNotConfigured, provider)
-	}
+func (s *Service) fetch(pr Provider, u *users.User, name string) error {
+	provider := pr.Name()
 	ctx, cancel := context.WithTimeout(s.life, s.fetchTimeout)
 	defer cancel()
 	start := s.now()
