@@ -299,6 +299,7 @@ func (s *Service) later(login string) {
 	if st := s.state[login]; st != nil {
 		wait = min(s.minInterval, max(0, s.minInterval-s.now().Sub(st.at)))
 	}
+	s.log.Info("anime list fetch put off: fetched less than a minute ago", "login", login, "wait", (wait + time.Second).String())
 	s.timers[login] = time.AfterFunc(wait+time.Second, func() {
 		s.mu.Lock()
 		delete(s.timers, login)

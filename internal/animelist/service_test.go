@@ -29,7 +29,7 @@ type world struct {
 	log   *testkit.Buffer
 }
 
-func newWorld(t *testing.T, start bool) *world {
+func newWorld(t *testing.T, start bool, opts ...func(*animelist.Options)) *world {
 	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "kmusers.db"))
@@ -43,7 +43,11 @@ func newWorld(t *testing.T, start bool) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.anime = animelist.New(animelist.Options{Store: db, Providers: p, Log: w.log.Logger(), Now: w.clock.Now, QueueSize: 4})
+	o := animelist.Options{Store: db, Providers: p, Log: w.log.Logger(), Now: w.clock.Now, QueueSize: 4}
+	for _, f := range opts {
+		f(&o)
+	}
+	w.anime = animelist.New(o)
 	if start {
 		w.anime.Start(ctx)
 		t.Cleanup(w.anime.Stop)
@@ -229,6 +233,25 @@ func TestLoginAndEditsFetchInTheBackground(t *testing.T) {
 	if got := w.get("gina"); !slices.Equal(got.AnimeListIDs, []int{7442}) || w.fake.Requests.Load() != n {
 		t.Fatalf("a bio edit touched the list: %v", got.AnimeListIDs)
 	}
+}
+
+// TestMovedTwiceWithinTheMinute: the second source is fetched once the
+// user's minute is over, not dropped. The minute is a millisecond here.
+func TestMovedTwiceWithinTheMinute(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, true, func(o *animelist.Options) { o.MinInterval = time.Millisecond })
+	w.fake.Set("kai", animetest.Entry{ID: 1, Status: animetest.Completed})
+	w.fake.Set("99", animetest.Entry{ID: 21, Status: animetest.Completed})
+	w.member("kai", "anilist", "kai")
+	w.await("the first fetch", func() bool { return w.get("kai").AnimeListLastModifiedAt != nil })
+	// The clock stands still: the next fetch is too soon, and put off.
+	if _, err := w.users.EditMe(context.Background(), w.get("kai"), users.Patch{AnimeListToFetch: users.Some("kitsu"),
+		SocialNetworks: users.Some(users.SocialNetworks{Kitsu: "99"})}); err != nil {
+		t.Fatal(err)
+	}
+	w.await("the fetch to be put off", func() bool { return strings.Contains(w.log.String(), "anime list fetch put off") })
+	w.clock.Add(time.Millisecond)
+	w.await("the second source's fetch", func() bool { return slices.Equal(w.get("kai").AnimeListIDs, []int{21}) })
 }
 
 // TestSlowProviderNeverSlowsALogin: the login returns while the provider
