@@ -11,8 +11,8 @@ import (
 	"testing"
 
 	"github.com/kmusers/kmusers/internal/benchdata"
-	"github.com/kmusers/kmusers/static"
 	"github.com/kmusers/kmusers/internal/store"
+	"github.com/kmusers/kmusers/static"
 )
 
 // BenchmarkUsersPage renders /users (a search plus a page of 50) for an
