@@ -57,7 +57,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return err
 	}
 	log := newLogger(cfg, stderr)
-	app, err := open(ctx, cfg, log)
+	app, err := open(ctx, cfg, log, cmd == "serve")
 	if err != nil {
 		return err
 	}
@@ -90,7 +90,10 @@ type app struct {
 	anime   *animelist.Service
 }
 
-func open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, error) {
+// open opens the data dir. Only a server start cleans up after the last run
+// (temporary guests, avatar files) and draws security codes: the command-line
+// tools must be safe while a server is running on the same data dir.
+func open(ctx context.Context, cfg *config.Config, log *slog.Logger, serverStart bool) (*app, error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("data dir: %w", err)
 	}
@@ -117,9 +120,9 @@ func open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, erro
 	}
 	svc, err := users.New(ctx, users.Options{
 		Store: db, JWTSecret: sec.JWT, Log: log, BcryptCost: cfg.BcryptCost, OnlineWindow: cfg.OnlineWindow, Avatars: av,
-		Anime: anime,
+		Tool: !serverStart, Anime: anime,
 	})
-	if err == nil {
+	if err == nil && serverStart {
 		err = av.Sweep(ctx) // before serving: nothing is being uploaded yet
 	}
 	if err != nil {
