@@ -183,3 +183,30 @@ func TestGetAnimeListThroughTheRouter(t *testing.T) {
 		t.Fatalf("guest: %+v", l.Infos)
 	}
 }
+
+// TestGetAnimeListReusesStatements: any page, size, filter and order of the
+// anime list reuses a few prepared statements.
+func TestGetAnimeListReusesStatements(t *testing.T) {
+	t.Parallel()
+	v, fake := newAnimeEnv(t)
+	tok := v.user("ned")
+	fake.Set("ned", animetest.Entry{ID: 1, Status: animetest.Completed}, animetest.Entry{ID: 30, Status: animetest.Completed})
+	v.do(tok, "editMyAccount", map[string]any{"anime_list_to_fetch": "anilist", "social_networks": map[string]any{"anilist": "ned"}}).
+		want(t, 200, "USER_EDITED")
+	v.do(tok, "refreshAnimeList", nil).want(t, 200, "")
+	orders := []string{"", "title", "recent", "year", "nonsense"}
+	page := func(i int) {
+		v.do(tok, "getAnimeList", map[string]any{"from": i * 3, "size": 1 + i%50, "filter": []string{"", "a", "e%", "blue"}[i%4],
+			"order": orders[i%len(orders)]}).want(t, 200, "")
+	}
+	for i := range 200 {
+		page(i)
+	}
+	first := v.db.PreparedStatements()
+	for i := 200; i < 1000; i++ {
+		page(i)
+	}
+	if n := v.db.PreparedStatements(); n != first || n > 64 {
+		t.Fatalf("prepared statements: %d, then %d", first, n)
+	}
+}
