@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"log/slog"
 	"slices"
 	"sync"
@@ -334,7 +335,7 @@ func (s *Service) List(ctx context.Context, viewer *users.User, q Query) (karas.
 		size = DefaultPageSize
 	}
 	main, fallback := Languages(viewer)
-	page, err := s.store.AnimeSongs(ctx, karas.AnimeQuery{Login: viewer.Login, Provider: provider, Main: main,
+	page, err := s.store.AnimeSongs(ctx, karas.AnimeQuery{Login: viewer.Login, ListKey: listKey(viewer), Provider: provider, Main: main,
 		Fallback: fallback, Filter: karas.Fold(q.Filter), Order: q.Order, Offset: max(0, q.From), Limit: min(size, MaxPageSize)})
 	if err != nil {
 		return page, fmt.Errorf("animelist: list %s: %w", viewer.Login, err)
@@ -343,6 +344,19 @@ func (s *Service) List(ctx context.Context, viewer *users.User, q Query) (karas.
 		page.Songs = []karas.Song{}
 	}
 	return page, nil
+}
+
+// listKey names a stored list: when it was fetched and a hash of its ids.
+func listKey(u *users.User) string {
+	h := fnv.New64a()
+	for _, id := range u.AnimeListIDs {
+		fmt.Fprintf(h, "%d,", id)
+	}
+	at := ""
+	if u.AnimeListLastModifiedAt != nil {
+		at = u.AnimeListLastModifiedAt.UTC().Format(time.RFC3339Nano)
+	}
+	return fmt.Sprintf("%s/%d/%x", at, len(u.AnimeListIDs), h.Sum64())
 }
 
 // AnimeWithSongs counts how many anime of u's list have songs.

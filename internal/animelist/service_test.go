@@ -3,6 +3,7 @@ package animelist_test
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -371,5 +372,52 @@ func TestListResolvesFiltersAndPages(t *testing.T) {
 	guest := &users.User{Login: "g", Type: users.TypeGuest, AnimeListToFetch: u.AnimeListToFetch, AnimeListIDs: u.AnimeListIDs}
 	if p, err := w.anime.List(ctx, guest, animelist.Query{}); err != nil || p.Count != 0 || p.Songs == nil {
 		t.Fatalf("guest: %+v %v", p, err)
+	}
+}
+
+// TestListFollowsImportsAndRefreshes: the kept orders never outlive a
+// change of the catalogue or of the list.
+func TestListFollowsImportsAndRefreshes(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, false)
+	ctx := context.Background()
+	base := t.TempDir()
+	if err := os.CopyFS(base, os.DirFS("../../testdata/karabase")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := karas.Import(ctx, base, w.db, karas.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	w.fake.Set("lou", animetest.Entry{ID: 1, Status: animetest.Completed})
+	u := w.member("lou", "anilist", "lou")
+	if err := w.anime.Refresh(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	count := func() int {
+		t.Helper()
+		p, err := w.anime.List(ctx, w.get("lou"), animelist.Query{Size: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p.Count
+	}
+	if n := count(); n != 4 {
+		t.Fatalf("Cowboy Bebop: %d songs", n)
+	}
+	tank, _ := filepath.Glob(filepath.Join(base, "karaokes", "*Tank!*"))
+	os.Remove(tank[0])
+	if _, err := karas.Import(ctx, base, w.db, karas.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(); n != 3 {
+		t.Fatalf("after a song left the base: %d", n)
+	}
+	w.clock.Add(time.Minute)
+	w.fake.Set("lou", animetest.Entry{ID: 1, Status: animetest.Completed}, animetest.Entry{ID: 30, Status: animetest.Completed})
+	if err := w.anime.Refresh(ctx, w.get("lou")); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(); n != 6 {
+		t.Fatalf("after a refresh: %d", n)
 	}
 }

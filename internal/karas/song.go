@@ -111,6 +111,7 @@ var Orders = []string{OrderSeries, OrderTitle, OrderRecent, OrderYear}
 // resolve titles and series names; Filter is folded (see Fold).
 type AnimeQuery struct {
 	Login          string
+	ListKey        string // tells one stored list from another ("" : nothing is cached)
 	Provider       string
 	Main, Fallback string
 	Filter         string

@@ -71,6 +71,10 @@ func migrateV100(tx *gorm.DB) error {
 			PRIMARY KEY (provider, anime_id, tid)
 		) WITHOUT ROWID`,
 		"CREATE INDEX idx_tag_anime_ids_tid ON tag_anime_ids (tid)",
+		// generation changes with every import that changes something: it
+		// tells cached orders of the catalogue apart.
+		"CREATE TABLE catalogue_generation (id INTEGER PRIMARY KEY CHECK (id = 1), generation INTEGER NOT NULL)",
+		"INSERT INTO catalogue_generation (id, generation) VALUES (1, 0)",
 	} {
 		if err := tx.Exec(sql).Error; err != nil {
 			return err
@@ -192,6 +196,9 @@ func (s *Store) ApplyImport(ctx context.Context, p karas.Plan) error {
 	}
 	titles.flush()
 	songTags.flush()
+	if len(p.DeleteTags)+len(p.Tags)+len(p.Delete)+len(p.Upsert) > 0 {
+		w.exec("UPDATE catalogue_generation SET generation = generation + 1 WHERE id = ?", []any{1})
+	}
 	if w.err != nil {
 		return w.err
 	}
@@ -299,79 +306,6 @@ const animeMatches = `WITH matched AS (
 		WHERE a.provider = ? AND a.anime_id IN (
 			SELECT CAST(j.value AS INTEGER) FROM users u, json_each(u.anime_list_ids) j WHERE u.login = ?)
 	)`
-
-// animeOrders are the ORDER BY clauses by order: a fixed set of texts.
-var animeOrders = map[string]string{
-	karas.OrderSeries: "series_name, songtype, COALESCE(songorder, 0), title, kid",
-	karas.OrderTitle:  "title, kid",
-	karas.OrderRecent: "created_at DESC, kid",
-	karas.OrderYear:   "year, title, kid",
-}
-
-// AnimeSongs reads a page of the songs of a user's anime list, with the
-// count of the whole list (one query: a window count).
-func (s *Store) AnimeSongs(ctx context.Context, q karas.AnimeQuery) (karas.AnimePage, error) {
-	order, ok := animeOrders[q.Order]
-	if !ok {
-		order = animeOrders[karas.OrderSeries]
-	}
-	limit := q.Limit
-	if limit <= 0 {
-		limit = -1 // SQLite: no limit
-	}
-	like := "%" + escapeLike(q.Filter) + "%"
-	// The order is decided on small columns, then only the page's rows
-	// are read whole: sorting the payloads themselves cost ten times more.
-	sql := animeMatches + `, ordered AS (
-		SELECT s.kid, COUNT(*) OVER () AS total, ROW_NUMBER() OVER (ORDER BY ` + order + `) AS rn
-		FROM (SELECT s.kid, s.songtype, s.songorder, s.created_at, s.year,
-				COALESCE(t1.title, t2.title, t3.title, '') AS title,
-				COALESCE(n1.name, n2.name, tg.name, '') AS series_name
-			FROM matched m JOIN songs s ON s.kid = m.kid
-			LEFT JOIN song_titles t1 ON t1.kid = s.kid AND t1.lang = ?
-			LEFT JOIN song_titles t2 ON t2.kid = s.kid AND t2.lang = ?
-			LEFT JOIN song_titles t3 ON t3.kid = s.kid AND t3.lang = s.default_lang
-			LEFT JOIN tags tg ON tg.tid = s.series_tid
-			LEFT JOIN tag_names n1 ON n1.tid = s.series_tid AND n1.lang = ?
-			LEFT JOIN tag_names n2 ON n2.tid = s.series_tid AND n2.lang = ?
-			WHERE (? = '' OR s.search LIKE ? ESCAPE '\')) s
-	), page AS (
-		SELECT kid, total, rn FROM ordered ORDER BY rn LIMIT ? OFFSET ?
-	)
-	SELECT sp.payload, p.total FROM page p JOIN song_payloads sp ON sp.kid = p.kid ORDER BY p.rn`
-	rows, err := s.r.WithContext(ctx).Raw(sql, q.Provider, q.Login, q.Main, q.Fallback, q.Main, q.Fallback,
-		q.Filter, like, limit, q.Offset).Rows()
-	if err != nil {
-		return karas.AnimePage{}, err
-	}
-	defer rows.Close()
-	var page karas.AnimePage
-	for rows.Next() {
-		var payload string
-		if err := rows.Scan(&payload, &page.Count); err != nil {
-			return page, err
-		}
-		var song karas.Song
-		if err := json.Unmarshal([]byte(payload), &song); err != nil {
-			return page, fmt.Errorf("song payload: %w", err)
-		}
-		page.Songs = append(page.Songs, song)
-	}
-	if err := rows.Err(); err != nil {
-		return page, err
-	}
-	if len(page.Songs) == 0 && q.Offset > 0 {
-		// Past the end: the window count saw no row, so count alone.
-		err := s.r.WithContext(ctx).Raw(animeMatches+`
-			SELECT COUNT(*) FROM matched m JOIN songs s ON s.kid = m.kid
-			WHERE (? = '' OR s.search LIKE ? ESCAPE '\')`,
-			q.Provider, q.Login, q.Filter, like).Row().Scan(&page.Count)
-		if err != nil {
-			return page, err
-		}
-	}
-	return page, nil
-}
 
 // AnimeWithSongs counts the anime of a user's list that have at least one
 // song in the catalogue.
