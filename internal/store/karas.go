@@ -296,17 +296,6 @@ func (b *rowBatch) insert(rows int) string {
 	return "INSERT INTO " + b.table + " VALUES " + strings.TrimSuffix(strings.Repeat(row+", ", rows), ", ")
 }
 
-// animeMatches is the part every anime-list query shares: the songs with a
-// tag whose provider id is in the user's stored list. The list is read from
-// the users row itself (a JSON array), so it is one bound value whatever its
-// length, and never out of step with the profile.
-const animeMatches = `WITH matched AS (
-		SELECT DISTINCT st.kid
-		FROM tag_anime_ids a JOIN song_tags st ON st.tid = a.tid
-		WHERE a.provider = ? AND a.anime_id IN (
-			SELECT CAST(j.value AS INTEGER) FROM users u, json_each(u.anime_list_ids) j WHERE u.login = ?)
-	)`
-
 // AnimeWithSongs counts the anime of a user's list that have at least one
 // song in the catalogue.
 func (s *Store) AnimeWithSongs(ctx context.Context, login, provider string) (int, error) {
