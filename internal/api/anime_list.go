@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
@@ -80,33 +79,55 @@ type animeListInfos struct {
 // kmKara is one song in KM's DBKara shape: titles by language, each tag
 // type as a list of tags, tid as KM's "tid~type" strings.
 type kmKara struct {
-	KID                   string                    `json:"kid"`
-	Titles                map[string]string         `json:"titles"`
-	TitlesAliases         []string                  `json:"titles_aliases"`
-	TitlesDefaultLanguage string                    `json:"titles_default_language"`
-	Year                  int                       `json:"year"`
-	SongOrder             *int                      `json:"songorder"`
-	Repository            string                    `json:"repository"`
-	Karafile              string                    `json:"karafile"`
-	Mediafile             string                    `json:"mediafile"`
-	Duration              int                       `json:"duration"`
-	CreatedAt             string                    `json:"created_at"`
-	ModifiedAt            string                    `json:"modified_at"`
-	TID                   []string                  `json:"tid"`
-	AnilistIDs            []int                     `json:"anilist_ids"`
-	MyanimelistIDs        []int                     `json:"myanimelist_ids"`
-	KitsuIDs              []int                     `json:"kitsu_ids"`
-	Tags                  map[string][]karas.TagRef `json:"-"`
+	KID                   string            `json:"kid"`
+	Titles                map[string]string `json:"titles"`
+	TitlesAliases         []string          `json:"titles_aliases"`
+	TitlesDefaultLanguage string            `json:"titles_default_language"`
+	Year                  int               `json:"year"`
+	SongOrder             *int              `json:"songorder"`
+	Repository            string            `json:"repository"`
+	Karafile              string            `json:"karafile"`
+	Mediafile             string            `json:"mediafile"`
+	Duration              int               `json:"duration"`
+	CreatedAt             string            `json:"created_at"`
+	ModifiedAt            string            `json:"modified_at"`
+	TID                   []string          `json:"tid"`
+	AnilistIDs            []int             `json:"anilist_ids"`
+	MyanimelistIDs        []int             `json:"myanimelist_ids"`
+	KitsuIDs              []int             `json:"kitsu_ids"`
+	Series                []karas.TagRef    `json:"series"`
+	Singers               []karas.TagRef    `json:"singers"`
+	Songtypes             []karas.TagRef    `json:"songtypes"`
+	Creators              []karas.TagRef    `json:"creators"`
+	Langs                 []karas.TagRef    `json:"langs"`
+	Authors               []karas.TagRef    `json:"authors"`
+	Misc                  []karas.TagRef    `json:"misc"`
+	Songwriters           []karas.TagRef    `json:"songwriters"`
+	Groups                []karas.TagRef    `json:"groups"`
+	Families              []karas.TagRef    `json:"families"`
+	Origins               []karas.TagRef    `json:"origins"`
+	Genres                []karas.TagRef    `json:"genres"`
+	Platforms             []karas.TagRef    `json:"platforms"`
+	Versions              []karas.TagRef    `json:"versions"`
+	Warnings              []karas.TagRef    `json:"warnings"`
+	Collections           []karas.TagRef    `json:"collections"`
+	Singergroups          []karas.TagRef    `json:"singergroups"`
+	Franchises            []karas.TagRef    `json:"franchises"`
 }
 
-// kmTagTypes are the tag lists every song carries, empty or not.
-var kmTagTypes = []string{"series", "singers", "songtypes", "creators", "langs", "authors", "misc", "songwriters",
-	"groups", "families", "origins", "genres", "platforms", "versions", "warnings", "collections", "singergroups", "franchises"}
-
-// MarshalJSON flattens the tag lists into the object, as KM does.
-func (k kmKara) MarshalJSON() ([]byte, error) {
-	type plain kmKara // no MarshalJSON: no recursion
-	return marshalMerge(plain(k), k.Tags)
+// tagLists are kmKara's tag lists by KM tag type, in KM's order.
+func (k *kmKara) tagLists() []struct {
+	typ string
+	dst *[]karas.TagRef
+} {
+	return []struct {
+		typ string
+		dst *[]karas.TagRef
+	}{{"series", &k.Series}, {"singers", &k.Singers}, {"songtypes", &k.Songtypes}, {"creators", &k.Creators},
+		{"langs", &k.Langs}, {"authors", &k.Authors}, {"misc", &k.Misc}, {"songwriters", &k.Songwriters},
+		{"groups", &k.Groups}, {"families", &k.Families}, {"origins", &k.Origins}, {"genres", &k.Genres},
+		{"platforms", &k.Platforms}, {"versions", &k.Versions}, {"warnings", &k.Warnings},
+		{"collections", &k.Collections}, {"singergroups", &k.Singergroups}, {"franchises", &k.Franchises}}
 }
 
 // getAnimeList returns the songs of the caller's anime list: guests and
@@ -140,18 +161,18 @@ func toKM(s karas.Song, i18n map[string]map[string]string) kmKara {
 		Year: s.Year, SongOrder: s.SongOrder, Repository: s.Repository, Karafile: s.File, Mediafile: s.MediaFile,
 		Duration: s.Duration, CreatedAt: s.CreatedAt, ModifiedAt: s.ModifiedAt, TID: []string{},
 		AnilistIDs: nonNil(s.AnimeIDs[karas.AniList]), MyanimelistIDs: nonNil(s.AnimeIDs[karas.MyAnimeList]),
-		KitsuIDs: nonNil(s.AnimeIDs[karas.Kitsu]), Tags: map[string][]karas.TagRef{}}
+		KitsuIDs: nonNil(s.AnimeIDs[karas.Kitsu])}
 	if k.TitlesAliases == nil {
 		k.TitlesAliases = []string{}
 	}
-	for _, typ := range kmTagTypes {
-		refs := s.Resolved[typ]
+	for n, l := range k.tagLists() {
+		refs := s.Resolved[l.typ]
 		if refs == nil {
 			refs = []karas.TagRef{}
 		}
-		k.Tags[typ] = refs
+		*l.dst = refs
 		for _, r := range refs {
-			k.TID = append(k.TID, r.TID+"~"+itoa(karas.TagTypeNumber(typ)))
+			k.TID = append(k.TID, r.TID+"~"+strconv.Itoa(n+1)) // KM numbers its types from 1, in this order
 			if len(r.I18n) > 0 {
 				i18n[r.TID] = r.I18n
 			}
@@ -159,22 +180,3 @@ func toKM(s karas.Song, i18n map[string]map[string]string) kmKara {
 	}
 	return k
 }
-
-// marshalMerge writes the fields of two JSON objects as one object.
-func marshalMerge(a, b any) ([]byte, error) {
-	ja, err := json.Marshal(a)
-	if err != nil {
-		return nil, err
-	}
-	jb, err := json.Marshal(b)
-	if err != nil {
-		return nil, err
-	}
-	if len(jb) <= 2 {
-		return ja, nil
-	}
-	out := append(ja[:len(ja)-1:len(ja)-1], ',')
-	return append(out, jb[1:]...), nil
-}
-
-func itoa(n int) string { return strconv.Itoa(n) }
