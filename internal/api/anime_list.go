@@ -2,9 +2,11 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/kmusers/kmusers/internal/animelist"
 	"github.com/kmusers/kmusers/internal/karas"
@@ -57,10 +59,32 @@ func (h *Handler) refreshAnimeList(c *call) (any, error) {
 }
 
 type animeListArgs struct {
-	Filter string `json:"filter"`
-	From   int    `json:"from"`
-	Size   int    `json:"size"`
-	Order  string `json:"order"`
+	Filter string   `json:"filter"`
+	From   animeInt `json:"from"`
+	Size   animeInt `json:"size"`
+	Order  string   `json:"order"`
+}
+
+// animeInt is a whole number sent as a JSON number or a numeric string, as
+// KM's panels send from and size (SPEC §4).
+type animeInt int
+
+func (n *animeInt) UnmarshalJSON(b []byte) error {
+	s := strings.TrimSpace(string(b))
+	if s == "null" {
+		return nil
+	}
+	if strings.HasPrefix(s, `"`) {
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+	}
+	v, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil {
+		return &codeError{"must be a whole number"}
+	}
+	*n = animeInt(v)
+	return nil
 }
 
 // animeList is KM's getKaras reply.
@@ -137,19 +161,20 @@ func (h *Handler) getAnimeList(c *call) (any, error) {
 	if e := decodeArgs(c.args, &a); e != nil {
 		return nil, e
 	}
-	if a.From < 0 || a.Size < 0 {
+	from, size := int(a.From), int(a.Size)
+	if from < 0 || size < 0 {
 		return nil, errInvalidData.with(map[string]string{"from": "from and size must be 0 or more"})
 	}
-	out := animeList{Infos: animeListInfos{From: a.From, To: a.From}, I18n: map[string]map[string]string{}, Content: []kmKara{}}
+	out := animeList{Infos: animeListInfos{From: from, To: from}, I18n: map[string]map[string]string{}, Content: []kmKara{}}
 	if h.anime == nil {
 		return out, nil
 	}
-	page, err := h.anime.List(c.ctx, c.user, animelist.Query{Filter: a.Filter, Order: a.Order, From: a.From, Size: a.Size})
+	page, err := h.anime.List(c.ctx, c.user, animelist.Query{Filter: a.Filter, Order: a.Order, From: from, Size: size})
 	if err != nil {
 		return nil, err
 	}
 	out.Infos.Count = page.Count
-	out.Infos.To = a.From + len(page.Songs)
+	out.Infos.To = from + len(page.Songs)
 	for _, s := range page.Songs {
 		out.Content = append(out.Content, toKM(s, out.I18n))
 	}

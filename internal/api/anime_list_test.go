@@ -159,21 +159,21 @@ func TestGetAnimeListThroughTheRouter(t *testing.T) {
 		t.Fatalf("tid %v", tids)
 	}
 
-	// filter, from and size.
+	// filter, from and size (numeric strings too, as KM's panels send).
 	v.do(lea, "getAnimeList", map[string]any{"filter": "k-on"}).want(t, 200, "").into(t, &l)
 	if l.Infos.Count != 3 {
 		t.Fatalf("filter: %d", l.Infos.Count)
 	}
 	var page1, page2 kmList
 	v.do(lea, "getAnimeList", map[string]any{"from": 0, "size": 4, "order": "title"}).want(t, 200, "").into(t, &page1)
-	v.do(lea, "getAnimeList", map[string]any{"from": 4, "size": 4, "order": "title"}).want(t, 200, "").into(t, &page2)
+	v.do(lea, "getAnimeList", map[string]any{"from": "4", "size": "4", "order": "title"}).want(t, 200, "").into(t, &page2)
 	if page1.Infos.Count != 7 || len(page1.Content) != 4 || len(page2.Content) != 3 || page2.Infos.From != 4 || page2.Infos.To != 7 {
 		t.Fatalf("pages %+v %+v", page1.Infos, page2.Infos)
 	}
 	if slices.ContainsFunc(page2.kids(), func(k string) bool { return slices.Contains(page1.kids(), k) }) {
 		t.Fatal("a song on both pages")
 	}
-	for _, bad := range []map[string]any{{"from": -1}, {"size": -2}, {"filter": 3}, {"order": 1}} {
+	for _, bad := range []map[string]any{{"from": -1}, {"size": -2}, {"filter": 3}, {"order": 1}, {"from": "ten"}, {"size": 1.5}} {
 		v.do(lea, "getAnimeList", bad).want(t, 400, "INVALID_DATA")
 	}
 
