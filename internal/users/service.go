@@ -21,6 +21,8 @@ type Options struct {
 	BcryptCost   int
 	OnlineWindow time.Duration // how long after a request a user counts as online
 	Avatars      AvatarFiles   // may be nil: no avatar files to remove
+	Remote       Remote        // may be nil: online servers are never contacted
+	AvatarIO     AvatarIO      // may be nil: online avatars are not synced
 }
 
 // Service carries out every user action of the API and the panel.
@@ -35,7 +37,9 @@ type Service struct {
 	ipLimit      *throttle.Limiter
 	loginLimit   *throttle.Limiter
 
-	avatars AvatarFiles
+	avatars  AvatarFiles
+	remote   Remote
+	avatarIO AvatarIO
 
 	settingsMu sync.RWMutex
 	settings   Settings
@@ -64,7 +68,7 @@ func New(ctx context.Context, o Options) (*Service, error) {
 	}
 	s := &Service{
 		store: o.Store, hasher: h, tokens: NewTokens(o.JWTSecret), log: o.Log, now: o.Now,
-		onlineWindow: o.OnlineWindow, avatars: o.Avatars,
+		onlineWindow: o.OnlineWindow, avatars: o.Avatars, remote: o.Remote, avatarIO: o.AvatarIO,
 		ipLimit:    throttle.New(ipFailures, failureWindow, o.Now),
 		loginLimit: throttle.New(loginFailures, failureWindow, o.Now),
 	}
