@@ -8,7 +8,7 @@ import (
 
 // LoginResult is a successful login.
 type LoginResult struct {
-	User     *User
+	User        *User
 	Token       string
 	OnlineToken string // the host's token, for online accounts logged in through it
 	Promoted    bool   // the operator code made this user an operator
