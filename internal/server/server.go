@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/kmusers/kmusers/internal/api"
+	"github.com/kmusers/kmusers/internal/online"
 	"github.com/kmusers/kmusers/internal/web"
 )
 
@@ -32,6 +33,7 @@ type Deps struct {
 	Uploads        api.Uploads
 	Avatars        AvatarFiles
 	Web            *web.Handler // nil: no panel (API tests)
+	Online         *online.Host // nil: this instance hosts no online accounts
 }
 
 // AvatarFiles serves avatar bytes by file name.
@@ -65,6 +67,9 @@ func routes(e *echo.Echo, d Deps) {
 	e.POST("/api/command", d.API.Command)
 	e.POST("/api/importfile", d.API.ImportFile(d.Uploads))
 	e.GET("/avatars/:file", serveAvatar(d.Avatars))
+	if d.Online != nil {
+		d.Online.Register(e)
+	}
 	if d.Web != nil {
 		d.Web.Register(e)
 	}
