@@ -81,10 +81,13 @@ func (s *Service) onlineHostOK(host string) error {
 // last one synced) still works.
 func (s *Service) onlineLogin(ctx context.Context, clientIP, login, password string, code *string, local *User) (*LoginResult, error) {
 	name, host := SplitLogin(login)
-	if s.remote == nil || ValidateLogin(login) != nil || s.onlineHostOK(host) != nil {
+	if ValidateLogin(login) != nil || s.onlineHostOK(host) != nil {
 		return s.finishLogin(ctx, clientIP, login, password, code, local, "")
 	}
-	tok, err := s.remote.Login(ctx, host, name, password)
+	tok, err := "", error(ErrUnreachable)
+	if s.remote != nil {
+		tok, err = s.remote.Login(ctx, host, name, password)
+	}
 	if errors.Is(err, ErrBadCredentials) {
 		return nil, s.loginFailed(clientIP, login)
 	}
@@ -468,14 +471,18 @@ func (s *Service) ConvertToLocal(ctx context.Context, me *User, password string)
 		return nil, ErrNotOnline
 	}
 	name, host := SplitLogin(me.Login)
-	if s.remote == nil || s.onlineHostOK(host) != nil {
-		return nil, ErrUnreachable
+	tok, err := "", error(ErrUnreachable)
+	if s.remote != nil && s.onlineHostOK(host) == nil {
+		tok, err = s.remote.Login(ctx, host, name, password)
 	}
-	tok, err := s.remote.Login(ctx, host, name, password)
 	if errors.Is(err, ErrBadCredentials) {
 		return nil, ErrWrongPassword
 	}
 	if err != nil {
+		// The host cannot say: the last synced password answers for it.
+		if !s.CheckPassword(me, password) {
+			return nil, ErrWrongPassword
+		}
 		return nil, err
 	}
 	hash := ""
