@@ -60,8 +60,14 @@ func Send(ctx context.Context, cfg Config, m Message) error {
 		gomail.WithPort(port), gomail.WithTLSPolicy(gomail.TLSOpportunistic), gomail.WithTimeout(sendTimeout),
 	}
 	if cfg.User != "" {
-		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthAutoDiscover),
-			gomail.WithUsername(cfg.User), gomail.WithPassword(cfg.Password))
+		// Credentials never cross a network in clear: over a plain connection
+		// the discovery only picks challenge mechanisms; PLAIN goes only over
+		// TLS, or to a server on this machine.
+		auth := gomail.SMTPAuthAutoDiscover
+		if host == "localhost" || net.ParseIP(host).IsLoopback() {
+			auth = gomail.SMTPAuthPlain
+		}
+		opts = append(opts, gomail.WithSMTPAuth(auth), gomail.WithUsername(cfg.User), gomail.WithPassword(cfg.Password))
 	}
 	c, err := gomail.NewClient(host, opts...)
 	if err != nil {
