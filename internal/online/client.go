@@ -459,8 +459,15 @@ func (c *Client) Check(ctx context.Context, host, token string) (bool, error) {
 	switch {
 	case a.status == http.StatusUnauthorized || a.status == http.StatusForbidden:
 		return false, nil
-	case a.status >= 200 && a.status <= 299:
-		return true, nil
 	}
-	return false, errUnreachable(host, "check", fmt.Errorf("status %d", a.status))
+	var r struct {
+		Username string `json:"username"`
+	}
+	if err := decode(host, "check", a, &r); err != nil {
+		return false, err
+	}
+	if r.Username == "" {
+		return false, errUnreachable(host, "check", errors.New("no username"))
+	}
+	return true, nil
 }
