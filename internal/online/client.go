@@ -324,6 +324,8 @@ func (c *Client) Exists(ctx context.Context, host, name string) (bool, error) {
 		// A host that is not a KM host at all also answers 404 to everything:
 		// it shows when the creation that follows fails.
 		return false, nil
+	case http.StatusForbidden:
+		return false, users.ErrRemoteDisabled
 	}
 	return false, errUnreachable(host, "user", fmt.Errorf("status %d", a.status))
 }

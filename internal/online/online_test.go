@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kmusers/kmusers/internal/api"
 	"github.com/kmusers/kmusers/internal/avatars"
 	"github.com/kmusers/kmusers/internal/mail"
 	"github.com/kmusers/kmusers/internal/online"
@@ -79,7 +80,7 @@ func newInstance(t *testing.T, remote users.Remote) *instance {
 		t.Fatal(err)
 	}
 	m := &mails{}
-	e := server.New(server.Deps{DB: db, Log: lb.Logger(), Uploads: av, Avatars: av,
+	e := server.New(server.Deps{API: api.New(svc, lb.Logger()), DB: db, Log: lb.Logger(), Uploads: av, Avatars: av,
 		Online: online.NewHost(svc, av, m, "https://karaoke.example.org", lb.Logger())})
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
@@ -517,5 +518,82 @@ func TestClientAgainstHost(t *testing.T) {
 	}
 	if ok, err := c.Exists(ctx, "host.test", "ann"); ok || err != nil {
 		t.Fatalf("exists after delete: %v %v", ok, err)
+	}
+}
+
+// command runs a KM command on in, with both tokens in the KM form.
+func command(t *testing.T, in *instance, token, onlineToken, cmd string, args any) (int, string, map[string]any) {
+	t.Helper()
+	st, out := call(t, "POST", in.srv.URL+"/api/command", "", "application/json",
+		js(map[string]any{"cmd": cmd, "body": map[string]any{"authorization": token, "onlineAuthorization": onlineToken, "body": args}}))
+	data, _ := out["data"].(map[string]any)
+	msg, _ := data["message"].(map[string]any)
+	code, _ := msg["code"].(string)
+	return st, code, data
+}
+
+func TestAppSideCodes(t *testing.T) {
+	t.Parallel()
+	host := newInstance(t, nil)
+	off := newInstance(t, nil)
+	st := off.svc.Settings()
+	st.OnlineAccountsEnabled = false
+	_ = off.svc.SaveSettings(context.Background(), st)
+	nothing := httptest.NewServer(http.NotFoundHandler())
+	t.Cleanup(nothing.Close)
+	c := newClient(t, map[string]string{"host.test": host.srv.URL, "off.test": off.srv.URL, "nothing.test": nothing.URL})
+	app := newInstance(t, c)
+	host.user(t, "ann")
+
+	for _, k := range []struct {
+		login  string
+		status int
+		code   string
+	}{
+		{"ann@host.test", 409, "USER_ALREADY_EXISTS_ONLINE"},
+		{"bob@off.test", 403, "USER_CREATE_ERROR_ONLINE_DISABLED"},
+		{"bob@nothing.test", 504, "INSTANCE_NOT_RESPONDING"},
+		{"admin@host.test", 403, "USER_CREATE_ERROR"},
+		{"bob@unknown.test", 403, "USER_CREATE_ERROR"},
+		{"bob@host.test", 200, "USER_CREATED"},
+	} {
+		if st, code, data := command(t, app, "", "", "createUser", map[string]any{"login": k.login, "password": pw}); st != k.status || code != k.code {
+			t.Fatalf("%s: %d %s %v", k.login, st, code, data)
+		}
+	}
+	if st, _ := call(t, "GET", host.srv.URL+"/api/users/bob", "", "", nil); st != 200 {
+		t.Fatal("not created on the host")
+	}
+	st2, code, data := command(t, app, "", "", "login", map[string]any{"username": "bob@host.test", "password": pw})
+	token, _ := data["token"].(string)
+	onlineTok, _ := data["onlineToken"].(string)
+	if st2 != 200 || token == "" || onlineTok == "" {
+		t.Fatalf("login: %d %s %v", st2, code, data)
+	}
+	if st, code, _ := command(t, app, token, "", "editMyAccount", map[string]any{"bio": "x"}); st != 403 || code != "USER_EDIT_ERROR" {
+		t.Fatalf("edit without the online token: %d %s", st, code)
+	}
+	if st, code, _ := command(t, app, token, onlineTok, "editMyAccount", map[string]any{"bio": strings.Repeat("x", 100000)}); st != 400 {
+		t.Fatalf("invalid edit: %d %s", st, code)
+	}
+	if st, code, _ := command(t, app, token, onlineTok, "editMyAccount", map[string]any{"password": "newer password", "old_password": "wrong one!"}); st != 403 {
+		t.Fatalf("wrong old password: %d %s", st, code)
+	}
+	if st, code, _ := command(t, app, "", "", "resetUserPassword", map[string]any{"username": "bob@nothing.test"}); st != 500 || code != "USER_RESETPASSWORD_ONLINE_ERROR" {
+		t.Fatalf("reset on a dead host: %d %s", st, code)
+	}
+	// Back to local while the local name is taken: a free variant, said so.
+	if st, code, _ := command(t, app, token, onlineTok, "editMyAccount", map[string]any{"nickname": "Bobby"}); st != 200 {
+		t.Fatalf("edit: %d %s", st, code)
+	}
+	app.user(t, "bob")
+	st3, code, data := command(t, app, token, onlineTok, "convertMyOnlineUserToLocal", map[string]any{"password": pw})
+	msg, _ := data["message"].(map[string]any)
+	md, _ := msg["data"].(map[string]any)
+	if st3 != 200 || code != "USER_DELETED_ONLINE" || md["login"] != "bob-2" || md["renamed"] != true {
+		t.Fatalf("convert to local: %d %s %v", st3, code, data)
+	}
+	if _, err := app.svc.Login(context.Background(), "1.1.1.1", "bob-2", pw, nil); err != nil {
+		t.Fatalf("the password did not follow: %v", err)
 	}
 }
