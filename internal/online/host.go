@@ -77,9 +77,8 @@ func (h *Host) Register(e *echo.Echo) {
 
 // hostError is the KM Server error shape.
 type hostError struct {
-	status int
-	Code   string `json:"code"`
-	Msg    string `json:"message,omitempty"`
+	Code string `json:"code"`
+	Msg  string `json:"message,omitempty"`
 }
 
 func fail(c echo.Context, status int, code, msg string) error {
