@@ -61,7 +61,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if err != nil {
 		return err
 	}
-	app, err := open(ctx, cfg, log, oenv)
+	app, err := open(ctx, cfg, log, cmd == "serve", oenv)
 	if err != nil {
 		return err
 	}
@@ -92,7 +92,10 @@ type app struct {
 	online  onlineEnv
 }
 
-func open(ctx context.Context, cfg *config.Config, log *slog.Logger, oenv onlineEnv) (*app, error) {
+// open opens the data dir. Only a server start cleans up after the last run
+// (temporary guests, avatar files) and draws security codes: the command-line
+// tools must be safe while a server is running on the same data dir.
+func open(ctx context.Context, cfg *config.Config, log *slog.Logger, serverStart bool, oenv onlineEnv) (*app, error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("data dir: %w", err)
 	}
@@ -119,9 +122,9 @@ func open(ctx context.Context, cfg *config.Config, log *slog.Logger, oenv online
 	}
 	svc, err := users.New(ctx, users.Options{
 		Store: db, JWTSecret: sec.JWT, Log: log, BcryptCost: cfg.BcryptCost, OnlineWindow: cfg.OnlineWindow, Avatars: av,
-		Remote: remote, AvatarIO: online.Avatars{Service: av},
+		Tool: !serverStart, Remote: remote, AvatarIO: online.Avatars{Service: av},
 	})
-	if err == nil {
+	if err == nil && serverStart {
 		err = av.Sweep(ctx) // before serving: nothing is being uploaded yet
 	}
 	if err != nil {

@@ -23,6 +23,10 @@ type Options struct {
 	Avatars      AvatarFiles   // may be nil: no avatar files to remove
 	Remote       Remote        // may be nil: online servers are never contacted
 	AvatarIO     AvatarIO      // may be nil: online avatars are not synced
+	// Tool is a command-line tool over a data dir that a server may be
+	// serving right now: no start-up clean-up (the server's temporary guests
+	// stay), and no security codes drawn or logged (every code is refused).
+	Tool bool
 }
 
 // Service carries out every user action of the API and the panel.
@@ -72,23 +76,31 @@ func New(ctx context.Context, o Options) (*Service, error) {
 		ipLimit:    throttle.New(ipFailures, failureWindow, o.Now),
 		loginLimit: throttle.New(loginFailures, failureWindow, o.Now),
 	}
-	s.codes = NewCodes(o.Log, o.Now)
+	if o.Tool {
+		s.codes = noCodes(o.Log, o.Now)
+	} else {
+		s.codes = NewCodes(o.Log, o.Now)
+	}
 	if err := s.loadSettings(ctx); err != nil {
 		return nil, err
 	}
-	if err := s.bootstrap(ctx); err != nil {
+	if err := s.bootstrap(ctx, !o.Tool); err != nil {
 		return nil, err
 	}
 	return s, nil
 }
 
-func (s *Service) bootstrap(ctx context.Context) error {
-	n, err := s.store.DeleteTemporaryUsers(ctx)
-	if err != nil {
-		return fmt.Errorf("users: delete temporary guests: %w", err)
-	}
-	if n > 0 {
-		s.log.Info("temporary guests removed", "count", n)
+// bootstrap makes sure admin and the guests exist; a server start also
+// removes the temporary guests of the last run.
+func (s *Service) bootstrap(ctx context.Context, serverStart bool) error {
+	if serverStart {
+		n, err := s.store.DeleteTemporaryUsers(ctx)
+		if err != nil {
+			return fmt.Errorf("users: delete temporary guests: %w", err)
+		}
+		if n > 0 {
+			s.log.Info("temporary guests removed", "count", n)
+		}
 	}
 	return s.store.Update(ctx, func(tx Tx) error {
 		if err := s.ensureUser(tx, AdminLogin, "Administrator", TypeOperator); err != nil {
