@@ -17,6 +17,10 @@ import (
 // ResetLinkLife is how long a mailed reset link works.
 const ResetLinkLife = 2 * time.Hour
 
+// resetMails is how many reset mails an account gets within ResetLinkLife:
+// enough for a lost mail, too few to flood an inbox.
+const resetMails = 3
+
 // HostedAccount returns a local account that apps may use online: users
 // and operators, not guests, not the admin account, not online copies.
 func (s *Service) HostedAccount(ctx context.Context, name string) (*User, error) {
@@ -78,6 +82,11 @@ func (s *Service) RequestResetMail(ctx context.Context, name string) (*ResetMail
 	if u.Email == nil || *u.Email == "" {
 		return nil, nil
 	}
+	if !s.resetLimit.Allowed(u.Login) {
+		s.log.Warn("reset mail not sent: too many asked", "login", u.Login)
+		return nil, nil
+	}
+	s.resetLimit.Fail(u.Login)
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
 		return nil, err

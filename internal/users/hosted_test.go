@@ -73,6 +73,10 @@ func TestResetLinks(t *testing.T) {
 
 	// Two hours, no more.
 	third, _ := svc.RequestResetMail(ctx, "ann")
+	// Three mails per account in two hours, then none: no inbox flooding.
+	if rm, _ := svc.RequestResetMail(ctx, "ann"); rm != nil {
+		t.Fatal("a fourth mail within two hours")
+	}
 	clk.Add(users.ResetLinkLife - time.Second)
 	if !svc.ResetLinkValid(ctx, third.Token) {
 		t.Fatal("expired early")

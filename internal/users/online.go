@@ -301,8 +301,14 @@ func (s *Service) EditOnline(ctx context.Context, me *User, onlineToken string, 
 	if err := applyProfile(&probe, p); err != nil {
 		return nil, "", err
 	}
-	if _, err := applyNickname(&probe, p); err != nil {
+	key, err := applyNickname(&probe, p)
+	if err != nil {
 		return nil, "", err
+	}
+	if key != "" {
+		if err := s.store.Update(ctx, func(tx Tx) error { return checkNames(tx, "", key, me.Login) }); err != nil {
+			return nil, "", err
+		}
 	}
 	var avatar []byte
 	if id, ok := p.Avatar.Value(); ok {

@@ -39,6 +39,7 @@ type Service struct {
 	now          func() time.Time
 	onlineWindow time.Duration
 	ipLimit      *throttle.Limiter
+	resetLimit   *throttle.Limiter // reset mails per account
 	loginLimit   *throttle.Limiter
 
 	avatars  AvatarFiles
@@ -75,6 +76,7 @@ func New(ctx context.Context, o Options) (*Service, error) {
 		onlineWindow: o.OnlineWindow, avatars: o.Avatars, remote: o.Remote, avatarIO: o.AvatarIO,
 		ipLimit:    throttle.New(ipFailures, failureWindow, o.Now),
 		loginLimit: throttle.New(loginFailures, failureWindow, o.Now),
+		resetLimit: throttle.New(resetMails, ResetLinkLife, o.Now),
 	}
 	if o.Tool {
 		s.codes = noCodes(o.Log, o.Now)
