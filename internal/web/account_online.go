@@ -63,10 +63,13 @@ func (h *Handler) accountConvert(c echo.Context) error {
 		res, err = h.users.ConvertToOnline(ctx, u, c.FormValue("instance"), c.FormValue("convert_password"))
 	}
 	if err != nil {
-		if msg, ok := convertMessage(err); ok {
-			pw.Errors["convert_password"] = msg
-		} else if !fieldError(pw, err) {
+		// The one mapping of errors to words, shown on the conversion's field.
+		words := partials.NewForm()
+		if !fieldError(words, err) {
 			return err
+		}
+		for _, msg := range words.Errors {
+			pw.Errors["convert_password"] = msg
 		}
 		return h.renderAccount(c, statusFor(err), formFromUser(u), pw)
 	}
@@ -82,29 +85,6 @@ func (h *Handler) accountConvert(c echo.Context) error {
 		flash(c, "Your account is local again: "+res.User.Login+".")
 	}
 	return redirect(c, "/account")
-}
-
-// convertMessage words the conversion's own errors.
-func convertMessage(err error) (string, bool) {
-	for _, m := range []struct {
-		err   error
-		words string
-	}{
-		{users.ErrWrongPassword, "This is not your current password."},
-		{users.ErrAdminProtected, "The admin account cannot be converted."},
-		{users.ErrOnlineTaken, "This name is already taken on that server."},
-		{users.ErrRemoteDisabled, "That server does not take online accounts."},
-		{users.ErrHostNotAllowed, "This online server is not allowed here."},
-		{users.ErrOnlineDisabled, "Online accounts are disabled on this karaoke."},
-		{users.ErrLoginTaken, "This name is already taken here."},
-		{users.ErrUnreachable, "The online server is not responding. Try again later."},
-		{users.ErrOnlineToken, "The online server refused: log in again."},
-	} {
-		if errors.Is(err, m.err) {
-			return m.words, true
-		}
-	}
-	return "", false
 }
 
 func (h *Handler) accountRefreshAnimeList(c echo.Context) error {

@@ -118,6 +118,17 @@ func TestPanelOnlineAccounts(t *testing.T) {
 	if h, err := host.svc.UserByLogin(ctx, "ann"); err != nil || h.Nickname != "Annie" {
 		t.Fatalf("host copy: %+v %v", h, err)
 	}
+
+	// The host goes away: login works offline; an edit says why it cannot.
+	host.srv.Close()
+	off := app.browser()
+	if p := off.post("/login", url.Values{"username": {"ann"}, "server": {"host.test"}, "password": {pw}}); p.status != http.StatusSeeOther {
+		t.Fatalf("offline login: %d", p.status)
+	}
+	p = off.post("/account", url.Values{"nickname": {"Annie"}, "bio": {"offline edit"}})
+	if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.doc.Find("[data-testid=profile-form]").Text(), "log in again") {
+		t.Fatalf("offline edit: %d", p.status)
+	}
 }
 
 func TestPanelResetLink(t *testing.T) {
