@@ -392,6 +392,15 @@ func (c *Client) Edit(ctx context.Context, host, name, token string, p users.Pat
 	if err := decode(host, "edit", a, &r); err != nil {
 		return "", users.RemoteAccount{}, err
 	}
+	if t := bytes.TrimSpace(r.User); len(t) == 0 || bytes.Equal(t, []byte("null")) {
+		// A host that answers the edit without the profile: ask for it.
+		tok := token
+		if r.Token != "" {
+			tok = r.Token
+		}
+		acct, err := c.Account(ctx, host, tok)
+		return r.Token, acct, err
+	}
 	acct, err := account(host, &answer{status: http.StatusOK, body: r.User})
 	if err != nil {
 		return "", users.RemoteAccount{}, err

@@ -597,3 +597,42 @@ func TestAppSideCodes(t *testing.T) {
 		t.Fatalf("the password did not follow: %v", err)
 	}
 }
+
+func TestClientCapsAvatarsAndReadsTerseHosts(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case strings.HasPrefix(r.URL.Path, "/avatars/"):
+			_, _ = w.Write(bytes.Repeat([]byte{0}, online.MaxAvatar+1))
+		case r.Method == http.MethodPatch:
+			_, _ = w.Write([]byte(`{"code": "USER_EDITED"}`)) // no profile in the answer
+		case r.URL.Path == "/api/myaccount":
+			_, _ = w.Write([]byte(`{"login": "ann", "nickname": "Ann", "bio": "fetched"}`))
+		}
+	}))
+	t.Cleanup(srv.Close)
+	c := newClient(t, map[string]string{"terse.test": srv.URL})
+	if _, err := c.Avatar(context.Background(), "terse.test", "a.png"); !errors.Is(err, users.ErrUnreachable) {
+		t.Fatalf("an avatar over 8 MiB: %v", err)
+	}
+	_, acct, err := c.Edit(context.Background(), "terse.test", "ann", "tok", users.Patch{Bio: users.Some("x")}, nil)
+	if v, _ := acct.Profile.Bio.Value(); err != nil || acct.Login != "ann" || v != "fetched" {
+		t.Fatalf("%+v %v", acct, err)
+	}
+}
+
+func TestHostTakesFormBodies(t *testing.T) {
+	t.Parallel()
+	h := newInstance(t, nil)
+	h.user(t, "ann")
+	st, out := call(t, "POST", h.srv.URL+"/api/auth/login", "", "application/x-www-form-urlencoded", strings.NewReader("username=ann&password=a+fine+password"))
+	tok, _ := out["token"].(string)
+	if st != 200 || tok == "" {
+		t.Fatalf("form login: %d %v", st, out)
+	}
+	st, out = call(t, "PATCH", h.srv.URL+"/api/users/ann", tok, "application/x-www-form-urlencoded", strings.NewReader("bio=hello&flag_public=false"))
+	u, _ := out["user"].(map[string]any)
+	if st != 200 || u["bio"] != "hello" || u["flag_public"] != false {
+		t.Fatalf("form edit: %d %v", st, out)
+	}
+}
