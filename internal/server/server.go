@@ -168,6 +168,7 @@ func accessLog(log *slog.Logger) echo.MiddlewareFunc {
 			if p == "/healthz" || strings.HasPrefix(p, "/static/") {
 				return err
 			}
+			p = logPath(p)
 			status := c.Response().Status
 			var he *echo.HTTPError
 			if err != nil && errors.As(err, &he) {
@@ -180,6 +181,15 @@ func accessLog(log *slog.Logger) echo.MiddlewareFunc {
 			return err
 		}
 	}
+}
+
+// logPath is a path as logs may show it: a mailed reset token is a
+// password for two hours, so it never reaches a log.
+func logPath(p string) string {
+	if strings.HasPrefix(p, "/reset/") {
+		return "/reset/(token)"
+	}
+	return p
 }
 
 func requestID(c echo.Context) string { return c.Response().Header().Get(echo.HeaderXRequestID) }
@@ -197,7 +207,7 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 			code = he.Code
 		}
 		if code >= 500 {
-			log.Error("request failed", "request_id", requestID(c), "path", c.Request().URL.Path, "err", err)
+			log.Error("request failed", "request_id", requestID(c), "path", logPath(c.Request().URL.Path), "err", err)
 		}
 		msg := http.StatusText(code)
 		if strings.HasPrefix(c.Request().URL.Path, "/api/") {
