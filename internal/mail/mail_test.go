@@ -2,8 +2,11 @@ package mail
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"mime"
 	"mime/multipart"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -76,4 +79,30 @@ func TestQueueDeliversAndStops(t *testing.T) {
 		t.Fatal("a queue without SMTP took a message")
 	}
 	off.Close(ctx)
+}
+
+func TestSTARTTLSWhenOffered(t *testing.T) {
+	t.Parallel()
+	ts := httptest.NewUnstartedServer(nil)
+	ts.StartTLS() // only for its test certificate (valid for 127.0.0.1)
+	defer ts.Close()
+	srv := testkit.StartSMTPTLS(t, "mailer", "smtp secret", &tls.Config{Certificates: ts.TLS.Certificates})
+	roots := x509.NewCertPool()
+	roots.AddCert(ts.Certificate())
+	cfg := Config{Addr: srv.Addr, From: "k@example.org", User: "mailer", Password: "smtp secret",
+		TLS: &tls.Config{RootCAs: roots, ServerName: "127.0.0.1", MinVersion: tls.VersionTLS12}}
+	if err := Send(context.Background(), cfg, Message{To: "c@example.com", Subject: "s", Text: "t", HTML: "h"}); err != nil {
+		t.Fatal(err)
+	}
+	if m := <-srv.Mails; !m.TLS || srv.Authenticated() != 1 {
+		t.Fatalf("tls %v, auth %d", m.TLS, srv.Authenticated())
+	}
+	// Without STARTTLS offered, the mail still goes (opportunistic).
+	plain := testkit.StartSMTP(t, "", "")
+	if err := Send(context.Background(), Config{Addr: plain.Addr, From: "k@example.org"}, Message{To: "c@example.com", Subject: "s", Text: "t", HTML: "h"}); err != nil {
+		t.Fatal(err)
+	}
+	if m := <-plain.Mails; m.TLS {
+		t.Fatal("TLS without STARTTLS?")
+	}
 }

@@ -2,6 +2,7 @@ package testkit
 
 import (
 	"bytes"
+	"crypto/tls"
 	"errors"
 	"io"
 	"net"
@@ -18,6 +19,7 @@ type Mail struct {
 	From string
 	To   []string
 	Data []byte
+	TLS  bool // the message came over STARTTLS
 }
 
 // Header parses the message's header.
@@ -43,6 +45,12 @@ type SMTPServer struct {
 // password, it offers AUTH PLAIN (over the plain connection: loopback).
 func StartSMTP(t testing.TB, user, password string) *SMTPServer {
 	t.Helper()
+	return StartSMTPTLS(t, user, password, nil)
+}
+
+// StartSMTPTLS is StartSMTP offering STARTTLS with cfg.
+func StartSMTPTLS(t testing.TB, user, password string, cfg *tls.Config) *SMTPServer {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -51,6 +59,7 @@ func StartSMTP(t testing.TB, user, password string) *SMTPServer {
 	srv := smtp.NewServer(s)
 	srv.Domain = "localhost"
 	srv.AllowInsecureAuth = true
+	srv.TLSConfig = cfg
 	go func() { _ = srv.Serve(ln) }()
 	t.Cleanup(func() { _ = srv.Close() })
 	return s
@@ -64,10 +73,13 @@ func (s *SMTPServer) Authenticated() int {
 }
 
 // NewSession implements smtp.Backend.
-func (s *SMTPServer) NewSession(*smtp.Conn) (smtp.Session, error) { return &smtpSession{srv: s}, nil }
+func (s *SMTPServer) NewSession(c *smtp.Conn) (smtp.Session, error) {
+	return &smtpSession{srv: s, conn: c}, nil
+}
 
 type smtpSession struct {
 	srv    *SMTPServer
+	conn   *smtp.Conn
 	authed bool
 	m      Mail
 }
@@ -111,6 +123,7 @@ func (ss *smtpSession) Data(r io.Reader) error {
 		return err
 	}
 	ss.m.Data = b
+	_, ss.m.TLS = ss.conn.TLSConnectionState()
 	ss.srv.Mails <- ss.m
 	return nil
 }
