@@ -30,7 +30,7 @@ func (h *Handler) userProfile(c echo.Context) error {
 		return err
 	}
 	op := v.Type == users.TypeOperator
-	pv := pages.ProfileView{User: u, ShowEmail: op || v.Login == u.Login, Operator: op,
+	pv := pages.ProfileView{User: u, ShowEmail: users.CanSeeEmail(v, u), Operator: op,
 		Online: h.users.IsActive(u), LastSeen: partials.Ago(u.LastLoginAt, h.users.Now())}
 	return render(c, http.StatusOK, pages.Profile(h.page(c, u.Nickname), pv))
 }
