@@ -135,6 +135,19 @@ func formValue(key, v string) json.RawMessage {
 	return b
 }
 
+// codeOf reads a security code sent as a string or a number.
+func codeOf(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var n json.Number
+	if json.Unmarshal(raw, &n) == nil {
+		return n.String()
+	}
+	return ""
+}
+
 func str(m map[string]json.RawMessage, k string) string {
 	var s string
 	_ = json.Unmarshal(m[k], &s)
@@ -150,7 +163,11 @@ func (h *Host) create(c echo.Context) error {
 	if strings.Contains(login, "@") {
 		return fail(c, http.StatusBadRequest, "USER_LOGIN_INVALID", "")
 	}
-	err = h.users.Create(c.Request().Context(), nil, users.NewAccount{Login: login, Password: str(f, "password"), Nickname: str(f, "nickname")})
+	in := users.NewAccount{Login: login, Password: str(f, "password"), Nickname: str(f, "nickname")}
+	if code := codeOf(f["securityCode"]); code != "" {
+		in.Code = &code // a host that asks a code of new accounts
+	}
+	err = h.users.Create(c.Request().Context(), nil, in)
 	if err != nil {
 		return h.createError(c, err)
 	}

@@ -636,3 +636,60 @@ func TestHostTakesFormBodies(t *testing.T) {
 		t.Fatalf("form edit: %d %v", st, out)
 	}
 }
+
+// TestAllowedButPrivateIsNeverDialled: an operator may list a host whose
+// name leads to this machine; without a mapping it is still never reached.
+func TestAllowedButPrivateIsNeverDialled(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	var conns atomic.Int32
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			conns.Add(1)
+			c.Close()
+		}
+	}()
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	app := newInstance(t, newClient(t, nil))
+	st := app.svc.Settings()
+	st.OnlineAllowedHosts = []string{"localhost:" + port, "127.0.0.1:" + port}
+	if err := app.svc.SaveSettings(context.Background(), st); err != nil {
+		t.Fatal(err)
+	}
+	for _, who := range []string{"eve@localhost:" + port, "eve@127.0.0.1:" + port} {
+		if _, err := app.svc.Login(context.Background(), "10.0.0.1", who, pw, nil); !errors.Is(err, users.ErrUnreachable) {
+			t.Fatalf("%s: %v", who, err)
+		}
+		if st, code, _ := command(t, app, "", "", "createUser", map[string]any{"login": who, "password": pw}); st != 504 {
+			t.Fatalf("create %s: %d %s", who, st, code)
+		}
+	}
+	if n := conns.Load(); n != 0 {
+		t.Fatalf("%d connections", n)
+	}
+}
+
+func TestHostTakesTheSecurityCodeOfNewAccounts(t *testing.T) {
+	t.Parallel()
+	h := newInstance(t, nil)
+	st := h.svc.Settings()
+	st.RequireSecurityCode = true
+	if err := h.svc.SaveSettings(context.Background(), st); err != nil {
+		t.Fatal(err)
+	}
+	if st, out := call(t, "POST", h.srv.URL+"/api/users", "", "application/json", js(map[string]any{"login": "ann", "password": pw})); st != 403 {
+		t.Fatalf("no code: %d %v", st, out)
+	}
+	code := h.log.LastCode(testkit.AccountCode)
+	if st, out := call(t, "POST", h.srv.URL+"/api/users", "", "application/json", js(map[string]any{"login": "ann", "password": pw, "securityCode": code})); st != 200 {
+		t.Fatalf("with the code %q: %d %v", code, st, out)
+	}
+}
