@@ -693,3 +693,27 @@ func TestHostTakesTheSecurityCodeOfNewAccounts(t *testing.T) {
 		t.Fatalf("with the code %q: %d %v", code, st, out)
 	}
 }
+
+// TestFirstLoginsAtOnce: two first logins of one online account at the same
+// moment both succeed, with one local copy.
+func TestFirstLoginsAtOnce(t *testing.T) {
+	t.Parallel()
+	host := newInstance(t, nil)
+	host.user(t, "ann")
+	app := newInstance(t, newClient(t, map[string]string{"host.test": host.srv.URL}))
+	errs := make(chan error, 2)
+	for i := 0; i < 2; i++ {
+		go func() {
+			_, err := app.svc.Login(context.Background(), "10.0.0.1", "ann@host.test", pw, nil)
+			errs <- err
+		}()
+	}
+	for i := 0; i < 2; i++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := app.svc.UserByLogin(context.Background(), "ann@host.test"); err != nil {
+		t.Fatal(err)
+	}
+}

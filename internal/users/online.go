@@ -183,10 +183,10 @@ func (s *Service) fetchAvatar(ctx context.Context, login, host, file string) str
 	return ""
 }
 
-// storeRemote writes the host's view of the account into the local copy,
+// storeRemoteOnce writes the host's view of the account into the local copy,
 // creating it on first login. hash, when set, is the new password hash;
 // avatar, when set, a pending upload of login.
-func (s *Service) storeRemote(ctx context.Context, login string, acct RemoteAccount, hash, avatar string) (*User, error) {
+func (s *Service) storeRemoteOnce(ctx context.Context, login string, acct RemoteAccount, hash, avatar string) (*User, error) {
 	local, _ := SplitLogin(login)
 	p := acct.Profile
 	p.Type, p.Login, p.Password, p.OldPassword = Opt[int]{}, Opt[string]{}, Opt[string]{}, Opt[string]{}
@@ -231,6 +231,16 @@ func (s *Service) storeRemote(ctx context.Context, login string, acct RemoteAcco
 	}
 	s.afterAvatarChange(oldAvatar, out)
 	return out, nil
+}
+
+// storeRemote writes the host's view, once more when a login at the same
+// moment made the local copy first.
+func (s *Service) storeRemote(ctx context.Context, login string, acct RemoteAccount, hash, avatar string) (*User, error) {
+	u, err := s.storeRemoteOnce(ctx, login, acct, hash, avatar)
+	if errors.Is(err, ErrLoginTaken) {
+		u, err = s.storeRemoteOnce(ctx, login, acct, hash, avatar)
+	}
+	return u, err
 }
 
 // syncNickname takes the host's nickname unless another local user has it:
@@ -426,6 +436,10 @@ func (s *Service) ConvertToOnline(ctx context.Context, me *User, instance, passw
 		return nil
 	})
 	if err != nil {
+		// Leave no account on the host that nobody here uses.
+		if derr := s.remote.Delete(ctx, host, tok); derr != nil {
+			s.log.Error("conversion failed and the new online account stays on its host", "login", login, "err", derr)
+		}
 		return nil, fmt.Errorf("users: convert %s: %w", me.Login, err)
 	}
 	out := &Converted{User: u, OnlineToken: tok}
