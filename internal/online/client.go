@@ -257,8 +257,10 @@ func (c *Client) Login(ctx context.Context, host, name, password string) (string
 func account(host string, a *answer) (users.RemoteAccount, error) {
 	var acct users.RemoteAccount
 	var head struct {
-		Login      string `json:"login"`
-		AvatarFile string `json:"avatar_file"`
+		Login                   string     `json:"login"`
+		AvatarFile              string     `json:"avatar_file"`
+		AnimeListIDs            []int      `json:"anime_list_ids"`
+		AnimeListLastModifiedAt *time.Time `json:"anime_list_last_modified_at"`
 	}
 	if err := decode(host, "account", a, &head); err != nil {
 		return acct, err
@@ -269,6 +271,7 @@ func account(host string, a *answer) (users.RemoteAccount, error) {
 	p := &acct.Profile
 	p.Login, p.Type, p.Password, p.OldPassword = users.Opt[string]{}, users.Opt[int]{}, users.Opt[string]{}, users.Opt[string]{}
 	acct.Login, acct.AvatarFile = head.Login, head.AvatarFile
+	acct.AnimeListIDs, acct.AnimeListLastModifiedAt = head.AnimeListIDs, head.AnimeListLastModifiedAt
 	return acct, nil
 }
 

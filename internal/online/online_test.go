@@ -607,7 +607,7 @@ func TestClientCapsAvatarsAndReadsTerseHosts(t *testing.T) {
 		case r.Method == http.MethodPatch:
 			_, _ = w.Write([]byte(`{"code": "USER_EDITED"}`)) // no profile in the answer
 		case r.URL.Path == "/api/myaccount":
-			_, _ = w.Write([]byte(`{"login": "ann", "nickname": "Ann", "bio": "fetched"}`))
+			_, _ = w.Write([]byte(`{"login": "ann", "nickname": "Ann", "bio": "fetched", "anime_list_ids": [1, 20, 300]}`))
 		}
 	}))
 	t.Cleanup(srv.Close)
@@ -616,8 +616,18 @@ func TestClientCapsAvatarsAndReadsTerseHosts(t *testing.T) {
 		t.Fatalf("an avatar over 8 MiB: %v", err)
 	}
 	_, acct, err := c.Edit(context.Background(), "terse.test", "ann", "tok", users.Patch{Bio: users.Some("x")}, nil)
-	if v, _ := acct.Profile.Bio.Value(); err != nil || acct.Login != "ann" || v != "fetched" {
+	if v, _ := acct.Profile.Bio.Value(); err != nil || acct.Login != "ann" || v != "fetched" || len(acct.AnimeListIDs) != 3 {
 		t.Fatalf("%+v %v", acct, err)
+	}
+	// The app keeps the host's anime list with the profile.
+	app := newInstance(t, c)
+	ctx := context.Background()
+	if _, err := app.svc.Login(ctx, "10.0.0.1", "ann@terse.test", pw, nil); err == nil {
+		t.Fatal("no login answer, yet logged in") // the terse host has no /api/auth/login
+	}
+	u, _, err := app.svc.EditOnline(ctx, &users.User{Login: "ann@terse.test", Type: users.TypeUser}, "tok", users.Patch{Bio: users.Some("x")})
+	if err != nil || len(u.AnimeListIDs) != 3 || u.AnimeListIDs[2] != 300 {
+		t.Fatalf("synced anime list: %+v %v", u, err)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 )
 
 // Errors of online accounts, beyond ErrUnreachable and ErrHostNotAllowed.
@@ -24,6 +25,24 @@ type RemoteAccount struct {
 	Login      string
 	Profile    Patch
 	AvatarFile string
+	// The anime list the host fetched for the account; nil: not sent.
+	AnimeListIDs            []int
+	AnimeListLastModifiedAt *time.Time
+}
+
+// maxAnimeIDs bounds a synced anime list.
+const maxAnimeIDs = 100_000
+
+func validAnimeIDs(ids []int) bool {
+	if len(ids) > maxAnimeIDs {
+		return false
+	}
+	for _, id := range ids {
+		if id <= 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // Remote is the online server of name@host accounts, as the app side sees
@@ -196,6 +215,9 @@ func (s *Service) storeRemoteOnce(ctx context.Context, login string, acct Remote
 	if err := applyProfile(&User{}, p); err != nil {
 		return nil, fmt.Errorf("%w: invalid profile: %v", ErrUnreachable, err)
 	}
+	if !validAnimeIDs(acct.AnimeListIDs) {
+		return nil, fmt.Errorf("%w: invalid anime list", ErrUnreachable)
+	}
 	var out *User
 	var oldAvatar string
 	err := s.store.Update(ctx, func(tx Tx) error {
@@ -219,6 +241,9 @@ func (s *Service) storeRemoteOnce(ctx context.Context, login string, acct Remote
 		}
 		if hash != "" {
 			u.Password = hash
+		}
+		if acct.AnimeListIDs != nil {
+			u.AnimeListIDs, u.AnimeListLastModifiedAt = IntList(acct.AnimeListIDs), acct.AnimeListLastModifiedAt
 		}
 		out = u
 		if isNew {
