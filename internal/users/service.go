@@ -21,6 +21,8 @@ type Options struct {
 	BcryptCost   int
 	OnlineWindow time.Duration // how long after a request a user counts as online
 	Avatars      AvatarFiles   // may be nil: no avatar files to remove
+	Remote       Remote        // may be nil: online servers are never contacted
+	AvatarIO     AvatarIO      // may be nil: online avatars are not synced
 	// Tool is a command-line tool over a data dir that a server may be
 	// serving right now: no start-up clean-up (the server's temporary guests
 	// stay), and no security codes drawn or logged (every code is refused).
@@ -37,9 +39,12 @@ type Service struct {
 	now          func() time.Time
 	onlineWindow time.Duration
 	ipLimit      *throttle.Limiter
+	resetLimit   *throttle.Limiter // reset mails per account
 	loginLimit   *throttle.Limiter
 
-	avatars AvatarFiles
+	avatars  AvatarFiles
+	remote   Remote
+	avatarIO AvatarIO
 
 	settingsMu sync.RWMutex
 	settings   Settings
@@ -68,9 +73,10 @@ func New(ctx context.Context, o Options) (*Service, error) {
 	}
 	s := &Service{
 		store: o.Store, hasher: h, tokens: NewTokens(o.JWTSecret), log: o.Log, now: o.Now,
-		onlineWindow: o.OnlineWindow, avatars: o.Avatars,
+		onlineWindow: o.OnlineWindow, avatars: o.Avatars, remote: o.Remote, avatarIO: o.AvatarIO,
 		ipLimit:    throttle.New(ipFailures, failureWindow, o.Now),
 		loginLimit: throttle.New(loginFailures, failureWindow, o.Now),
+		resetLimit: throttle.New(resetMails, ResetLinkLife, o.Now),
 	}
 	if o.Tool {
 		s.codes = noCodes(o.Log, o.Now)
