@@ -18,6 +18,8 @@ import (
 	"github.com/kmusers/kmusers/internal/api"
 	"github.com/kmusers/kmusers/internal/avatars"
 	"github.com/kmusers/kmusers/internal/config"
+	"github.com/kmusers/kmusers/internal/mail"
+	"github.com/kmusers/kmusers/internal/online"
 	"github.com/kmusers/kmusers/internal/secrets"
 	"github.com/kmusers/kmusers/internal/server"
 	"github.com/kmusers/kmusers/internal/store"
@@ -57,7 +59,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return err
 	}
 	log := newLogger(cfg, stderr)
-	app, err := open(ctx, cfg, log, cmd == "serve")
+	oenv, err := readOnlineEnv(getenv, cfg)
+	if err != nil {
+		return err
+	}
+	app, err := open(ctx, cfg, log, cmd == "serve", oenv)
 	if err != nil {
 		return err
 	}
@@ -88,12 +94,13 @@ type app struct {
 	users   *users.Service
 	avatars *avatars.Service
 	anime   *animelist.Service
+	online  onlineEnv
 }
 
 // open opens the data dir. Only a server start cleans up after the last run
 // (temporary guests, avatar files) and draws security codes: the command-line
 // tools must be safe while a server is running on the same data dir.
-func open(ctx context.Context, cfg *config.Config, log *slog.Logger, serverStart bool) (*app, error) {
+func open(ctx context.Context, cfg *config.Config, log *slog.Logger, serverStart bool, oenv onlineEnv) (*app, error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("data dir: %w", err)
 	}
@@ -118,9 +125,14 @@ func open(ctx context.Context, cfg *config.Config, log *slog.Logger, serverStart
 		db.Close()
 		return nil, err
 	}
+	remote, err := online.NewClient(oenv.resolve, log)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
 	svc, err := users.New(ctx, users.Options{
 		Store: db, JWTSecret: sec.JWT, Log: log, BcryptCost: cfg.BcryptCost, OnlineWindow: cfg.OnlineWindow, Avatars: av,
-		Tool: !serverStart, Anime: anime,
+		Tool: !serverStart, Remote: remote, AvatarIO: online.Avatars{Service: av}, Anime: anime,
 	})
 	if err == nil && serverStart {
 		err = av.Sweep(ctx) // before serving: nothing is being uploaded yet
@@ -129,17 +141,24 @@ func open(ctx context.Context, cfg *config.Config, log *slog.Logger, serverStart
 		db.Close()
 		return nil, err
 	}
-	return &app{db: db, secrets: sec, users: svc, avatars: av, anime: anime}, nil
+	return &app{db: db, secrets: sec, users: svc, avatars: av, anime: anime, online: oenv}, nil
 }
 
 func (a *app) close() { a.db.Close() }
 
 // serve listens until ctx ends, then drains in-flight requests for 10 s.
 func serve(ctx context.Context, cfg *config.Config, a *app, log *slog.Logger) error {
+	mailer := mail.NewQueue(a.online.smtp, log)
+	defer func() {
+		mctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		mailer.Close(mctx)
+	}()
 	e := server.New(server.Deps{
 		API: api.New(a.users, log).WithAnime(a.anime), DB: a.db, Log: log, TrustedProxies: cfg.TrustedProxies,
 		Uploads: a.avatars, Avatars: a.avatars,
-		Web: web.New(a.users, a.avatars, a.secrets.CookieHash, a.secrets.CookieBlock, log).WithAnime(a.anime),
+		Web:    web.New(a.users, a.avatars, a.secrets.CookieHash, a.secrets.CookieBlock, log).WithAnime(a.anime),
+		Online: online.NewHost(a.users, a.avatars, mailer, a.online.publicURL, log),
 	})
 	a.anime.Start(ctx)
 	defer a.anime.Stop() // after the drain: no request is left to queue a fetch

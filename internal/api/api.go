@@ -30,6 +30,16 @@ type Users interface {
 	Login(ctx context.Context, clientIP, username, password string, code *string) (*users.LoginResult, error)
 	LoginGuest(ctx context.Context, name string) (*users.User, string, error)
 	CheckPassword(u *users.User, password string) bool
+	OnlineUsers
+}
+
+// OnlineUsers is what the commands of online accounts need from the domain.
+type OnlineUsers interface {
+	EditOnline(ctx context.Context, me *users.User, onlineToken string, p users.Patch) (*users.User, string, error)
+	ConvertToOnline(ctx context.Context, me *users.User, instance, password string) (*users.Converted, error)
+	ConvertToLocal(ctx context.Context, me *users.User, password string) (*users.Converted, error)
+	OnlineResetPassword(ctx context.Context, login string) error
+	OnlineAvailable(ctx context.Context, u *users.User, onlineToken string) bool
 }
 
 // Handler serves the command endpoint.
@@ -48,6 +58,8 @@ type call struct {
 	echo echo.Context
 	user *users.User // nil: anonymous
 	args []byte
+	// onlineToken is the caller's token on their online server, if sent.
+	onlineToken string
 }
 
 // Command serves POST /api/command.
@@ -64,7 +76,7 @@ func (h *Handler) Command(c echo.Context) error {
 	if !ok {
 		return writeFail(c, apiErr(http.StatusNotFound, "UNKNOWN_COMMAND"))
 	}
-	cl := &call{ctx: c.Request().Context(), echo: c, args: req.Args}
+	cl := &call{ctx: c.Request().Context(), echo: c, args: req.Args, onlineToken: req.OnlineToken}
 	if e := h.gate(cl, req.Cmd, cmd, req.Token); e != nil {
 		return writeFail(c, e)
 	}

@@ -22,6 +22,8 @@ type Options struct {
 	OnlineWindow time.Duration // how long after a request a user counts as online
 	Avatars      AvatarFiles   // may be nil: no avatar files to remove
 	Anime        AnimeLists    // may be nil: anime lists are not fetched
+	Remote       Remote        // may be nil: online servers are never contacted
+	AvatarIO     AvatarIO      // may be nil: online avatars are not synced
 	// Tool is a command-line tool over a data dir that a server may be
 	// serving right now: no start-up clean-up (the server's temporary guests
 	// stay), and no security codes drawn or logged (every code is refused).
@@ -38,10 +40,13 @@ type Service struct {
 	now          func() time.Time
 	onlineWindow time.Duration
 	ipLimit      *throttle.Limiter
+	resetLimit   *throttle.Limiter // reset mails per account
 	loginLimit   *throttle.Limiter
 
-	avatars AvatarFiles
-	anime   AnimeLists
+	avatars  AvatarFiles
+	anime    AnimeLists
+	remote   Remote
+	avatarIO AvatarIO
 
 	settingsMu sync.RWMutex
 	settings   Settings
@@ -70,9 +75,10 @@ func New(ctx context.Context, o Options) (*Service, error) {
 	}
 	s := &Service{
 		store: o.Store, hasher: h, tokens: NewTokens(o.JWTSecret), log: o.Log, now: o.Now,
-		onlineWindow: o.OnlineWindow, avatars: o.Avatars, anime: o.Anime,
+		onlineWindow: o.OnlineWindow, avatars: o.Avatars, anime: o.Anime, remote: o.Remote, avatarIO: o.AvatarIO,
 		ipLimit:    throttle.New(ipFailures, failureWindow, o.Now),
 		loginLimit: throttle.New(loginFailures, failureWindow, o.Now),
+		resetLimit: throttle.New(resetMails, ResetLinkLife, o.Now),
 	}
 	if o.Tool {
 		s.codes = noCodes(o.Log, o.Now)

@@ -25,6 +25,8 @@ func (h *Handler) Register(e *echo.Echo) {
 	e.POST("/signup", h.signup, anyone...)
 	e.GET("/reset-password", h.resetPage, anyone...)
 	e.POST("/reset-password", h.resetPassword, anyone...)
+	e.GET("/reset/:token", h.resetLinkPage, anyone...)
+	e.POST("/reset/:token", h.resetLink, anyone...)
 
 	e.GET("/users", h.userList, loggedIn...)
 	e.GET("/users/:login", h.userProfile, loggedIn...)

@@ -37,6 +37,7 @@ type Users interface {
 	CheckPassword(u *users.User, password string) bool
 	OnlineSince() time.Time
 	EndSessions(ctx context.Context, login string) error
+	OnlineUsers
 }
 
 // Uploads turns a picture into a pending avatar upload.
