@@ -110,3 +110,29 @@ func TestJudgeTargets(t *testing.T) {
 		t.Errorf("table:\n%s", buf.String())
 	}
 }
+
+func TestAggregateRounds(t *testing.T) {
+	ms := time.Millisecond
+	rows := aggregate([]row{
+		{scenario: "hello", load: "hello", rps: 10_000},
+		{scenario: "getUser", load: "getUser", rps: 1_000, p50: 4 * ms, errors: 1, firstErr: "503", peakRSSKiB: 40},
+		{scenario: "hello", load: "hello", rps: 8_000},
+		{scenario: "getUser", load: "getUser", rps: 3_000, p50: 2 * ms, errors: 2, peakRSSKiB: 50},
+		{scenario: "hello", load: "hello", rps: 12_000},
+	})
+	if len(rows) != 2 || rows[0].scenario != "hello" || rows[1].scenario != "getUser" {
+		t.Fatalf("rows %+v", rows)
+	}
+	h, g := rows[0], rows[1]
+	if h.rps != 10_000 || h.rpsMin != 8_000 || h.rpsMax != 12_000 || h.samples != 3 {
+		t.Errorf("hello %+v", h)
+	}
+	if g.rps != 2_000 || g.p50 != 3*ms || g.errors != 3 || g.firstErr != "503" || g.peakRSSKiB != 50 {
+		t.Errorf("getUser %+v", g)
+	}
+	var buf bytes.Buffer
+	writeTable(&buf, rows)
+	if !strings.Contains(buf.String(), "| getUser | 2000 (1000–3000) | 20.0% |") {
+		t.Errorf("table:\n%s", buf.String())
+	}
+}

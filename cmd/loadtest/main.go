@@ -28,6 +28,7 @@ type options struct {
 	loginConns  int
 	users       int
 	coldStarts  int
+	rounds      int
 	maxRequests int
 	dir         string
 	bin         string
@@ -65,6 +66,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.loginConns, "login-conns", 8, "connections that log in, alone and beside the views")
 	fs.IntVar(&o.users, "users", 100_000, "seeded users")
 	fs.IntVar(&o.coldStarts, "cold-starts", 5, "measured starts of kmusers to its first 200 on /healthz")
+	fs.IntVar(&o.rounds, "rounds", 1, "rounds of every scenario, interleaved; the table gives the median")
 	fs.IntVar(&o.maxRequests, "max-requests", 5_000_000, "upper bound of requests per scenario")
 	fs.StringVar(&o.dir, "dir", filepath.Join(os.TempDir(), "kmusers-loadtest"), "folder of the cached seed, the run copy and the built binary")
 	fs.StringVar(&o.bin, "bin", "", "kmusers binary (default: go build ./cmd/kmusers into -dir)")
@@ -73,8 +75,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
-	if o.duration <= 0 || o.conns < 1 || o.loginConns < 1 || o.users < 1 || o.coldStarts < 1 || o.maxRequests < 1 {
-		err := fmt.Errorf("duration, conns, login-conns, users, cold-starts and max-requests must be positive")
+	if o.duration <= 0 || o.conns < 1 || o.loginConns < 1 || o.users < 1 || o.coldStarts < 1 || o.rounds < 1 || o.maxRequests < 1 {
+		err := fmt.Errorf("duration, conns, login-conns, users, cold-starts, rounds and max-requests must be positive")
 		fmt.Fprintln(stderr, err)
 		return o, err
 	}

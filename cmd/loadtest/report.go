@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 )
@@ -20,6 +21,9 @@ type row struct {
 	peakRSSKiB  int64
 	serverCPU   float64 // cores busy in the server process
 	machineIdle float64 // percent of all cores idle
+	// After aggregate: how many measurements, and the spread of their rps.
+	samples        int
+	rpsMin, rpsMax float64
 }
 
 func (r row) label() string {
@@ -56,10 +60,64 @@ func find(rows []row, scenario, load string) (row, bool) {
 	return row{}, false
 }
 
+// aggregate folds the measurements of one load over the rounds into one row,
+// in the order first measured: medians of rps, latencies, CPU and idle
+// time, sums of counts, the highest RSS.
+func aggregate(rows []row) []row {
+	var order []string
+	groups := map[string][]row{}
+	for _, r := range rows {
+		k := r.scenario + "\x00" + r.load
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], r)
+	}
+	out := make([]row, 0, len(order))
+	for _, k := range order {
+		g := groups[k]
+		r := g[0]
+		r.samples, r.rpsMin, r.rpsMax = len(g), r.rps, r.rps
+		var rps, cpu, idle []float64
+		var p50, p99 []time.Duration
+		for i, x := range g {
+			rps, cpu, idle = append(rps, x.rps), append(cpu, x.serverCPU), append(idle, x.machineIdle)
+			p50, p99 = append(p50, x.p50), append(p99, x.p99)
+			r.rpsMin, r.rpsMax = min(r.rpsMin, x.rps), max(r.rpsMax, x.rps)
+			r.peakRSSKiB = max(r.peakRSSKiB, x.peakRSSKiB)
+			if i > 0 {
+				r.requests += x.requests
+				r.errors += x.errors
+				if r.firstErr == "" {
+					r.firstErr = x.firstErr
+				}
+			}
+		}
+		r.rps, r.serverCPU, r.machineIdle = median(rps), median(cpu), median(idle)
+		r.p50, r.p99 = median(p50), median(p99)
+		out = append(out, r)
+	}
+	return out
+}
+
+// median of a few values; the mean of the middle two for an even count.
+func median[T float64 | time.Duration](v []T) T {
+	if len(v) == 0 {
+		return 0
+	}
+	s := slices.Clone(v)
+	slices.Sort(s)
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
+
 // writeTable prints the rows as a Markdown table.
 func writeTable(w io.Writer, rows []row) {
 	hello := helloRPS(rows)
-	fmt.Fprintln(w, "| scenario | rps | % of hello | p50 | p99 | errors | peak RSS | server CPU | machine idle |")
+	fmt.Fprintln(w, "| scenario | rps (min–max) | % of hello | p50 | p99 | errors | peak RSS | server CPU | machine idle |")
 	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, r := range rows {
 		if r.scenario == "coldStart" {
@@ -71,8 +129,12 @@ func writeTable(w io.Writer, rows []row) {
 		if hello > 0 {
 			pct = fmt.Sprintf("%.1f%%", 100*r.rps/hello)
 		}
-		fmt.Fprintf(w, "| %s | %.0f | %s | %s | %s | %d | %.1f MiB | %.2f cores | %.0f%% |\n",
-			r.label(), r.rps, pct, fmtDur(r.p50), fmtDur(r.p99), r.errors, float64(r.peakRSSKiB)/1024, r.serverCPU, r.machineIdle)
+		rps := fmt.Sprintf("%.0f", r.rps)
+		if r.samples > 1 {
+			rps += fmt.Sprintf(" (%.0f–%.0f)", r.rpsMin, r.rpsMax)
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %d | %.1f MiB | %.2f cores | %.0f%% |\n",
+			r.label(), rps, pct, fmtDur(r.p50), fmtDur(r.p99), r.errors, float64(r.peakRSSKiB)/1024, r.serverCPU, r.machineIdle)
 	}
 }
 

@@ -48,11 +48,12 @@ func run(ctx context.Context, o options, procs *children, out io.Writer) error {
 	}
 	client := newClient()
 	m := &meter{o: o, client: client, out: out}
-	fmt.Fprintf(out, "loadtest: %d users, %s per scenario after %s warm-up, %d connections (%d logging in), GOMAXPROCS of this client %d\n",
-		o.users, o.duration, o.warmup, o.conns, o.loginConns, gomaxprocs())
+	fmt.Fprintf(out, "loadtest: %d users, %s per scenario after %s warm-up, %d connections (%d logging in), %d round(s), GOMAXPROCS of this client %d\n",
+		o.users, o.duration, o.warmup, o.conns, o.loginConns, o.rounds, gomaxprocs())
 
-	// Calibration first, then again at the end: the machine is shared, so
-	// the drift between the two is printed and their mean is the reference.
+	// The hello server is measured at the start of each round and once more
+	// at the end: the machine is shared, so the spread is printed and the
+	// median is the reference.
 	hello, err := startServer(ctx, procs, "hello", []string{self, helloArg, "127.0.0.1:0"})
 	if err != nil {
 		return err
@@ -61,9 +62,6 @@ func run(ctx context.Context, o options, procs *children, out io.Writer) error {
 		req, _ := http.NewRequest(http.MethodGet, hello.base+"/", nil)
 		return req
 	}}}
-	if err := m.measure(ctx, hello, "hello (first)", helloLoad); err != nil {
-		return err
-	}
 
 	// Cold starts: one unmeasured start migrates the fresh copy and warms
 	// the file cache, then each measured start runs to its first 200.
@@ -97,27 +95,36 @@ func run(ctx context.Context, o options, procs *children, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	for _, sc := range scenarios(srv.base, s, o) {
-		if !o.wants(sc.name) {
-			continue
+	for round := 1; round <= o.rounds; round++ {
+		if o.rounds > 1 {
+			fmt.Fprintf(out, "round %d of %d\n", round, o.rounds)
 		}
-		if err := m.measure(ctx, srv, sc.name, sc.loads); err != nil {
+		if err := m.measure(ctx, hello, "hello", helloLoad); err != nil {
 			return err
 		}
-		if !srv.alive() {
-			return fmt.Errorf("kmusers exited during %s:\n%s", sc.name, srv.tail.String())
+		for _, sc := range scenarios(srv.base, s, o) {
+			if !o.wants(sc.name) {
+				continue
+			}
+			if err := m.measure(ctx, srv, sc.name, sc.loads); err != nil {
+				return err
+			}
+			if !srv.alive() {
+				return fmt.Errorf("kmusers exited during %s:\n%s", sc.name, srv.tail.String())
+			}
 		}
 	}
 	srv.stop()
-	if err := m.measure(ctx, hello, "hello (last)", helloLoad); err != nil {
+	if err := m.measure(ctx, hello, "hello", helloLoad); err != nil {
 		return err
 	}
 	hello.stop()
 
+	rows := aggregate(m.rows)
 	fmt.Fprintln(out)
-	writeTable(out, m.rows)
+	writeTable(out, rows)
 	fmt.Fprintln(out)
-	writeVerdicts(out, judge(m.rows))
+	writeVerdicts(out, judge(rows))
 	return nil
 }
 
