@@ -156,7 +156,7 @@ func judge(rows []row) []verdict {
 			return
 		}
 		got := 100 * r.rps / hello
-		v = append(v, verdict{target, fmt.Sprintf("%.1f%% of hello (%.0f rps)", got, r.rps), got >= want})
+		v = append(v, verdict{target, fmt.Sprintf("%.2f%% of hello (%.0f rps)", got, r.rps), got >= want})
 	}
 	share("getUser", "view one user (getUser) ≥ 20% of hello", 20)
 	share("editUser", "update one user (editUser) ≥ 4.5% of hello", 4.5)
