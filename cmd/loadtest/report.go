@@ -20,6 +20,7 @@ type row struct {
 	p50, p99    time.Duration
 	peakRSSKiB  int64
 	serverCPU   float64 // cores busy in the server process
+	clientCPU   float64 // cores busy in this harness (the client)
 	machineIdle float64 // percent of all cores idle
 	// After aggregate: how many measurements, and the spread of their rps.
 	samples        int
@@ -78,10 +79,11 @@ func aggregate(rows []row) []row {
 		g := groups[k]
 		r := g[0]
 		r.samples, r.rpsMin, r.rpsMax = len(g), r.rps, r.rps
-		var rps, cpu, idle []float64
+		var rps, cpu, client, idle []float64
 		var p50, p99 []time.Duration
 		for i, x := range g {
 			rps, cpu, idle = append(rps, x.rps), append(cpu, x.serverCPU), append(idle, x.machineIdle)
+			client = append(client, x.clientCPU)
 			p50, p99 = append(p50, x.p50), append(p99, x.p99)
 			r.rpsMin, r.rpsMax = min(r.rpsMin, x.rps), max(r.rpsMax, x.rps)
 			r.peakRSSKiB = max(r.peakRSSKiB, x.peakRSSKiB)
@@ -93,7 +95,7 @@ func aggregate(rows []row) []row {
 				}
 			}
 		}
-		r.rps, r.serverCPU, r.machineIdle = median(rps), median(cpu), median(idle)
+		r.rps, r.serverCPU, r.clientCPU, r.machineIdle = median(rps), median(cpu), median(client), median(idle)
 		r.p50, r.p99 = median(p50), median(p99)
 		out = append(out, r)
 	}
@@ -117,11 +119,11 @@ func median[T float64 | time.Duration](v []T) T {
 // writeTable prints the rows as a Markdown table.
 func writeTable(w io.Writer, rows []row) {
 	hello := helloRPS(rows)
-	fmt.Fprintln(w, "| scenario | rps (min–max) | % of hello | p50 | p99 | errors | peak RSS | server CPU | machine idle |")
-	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+	fmt.Fprintln(w, "| scenario | rps (min–max) | % of hello | p50 | p99 | errors | peak RSS | server CPU | client CPU | machine idle |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, r := range rows {
 		if r.scenario == "coldStart" {
-			fmt.Fprintf(w, "| cold start to first 200 on /healthz (%d starts) | | | %s (median) | %s (slowest) | | | | |\n",
+			fmt.Fprintf(w, "| cold start to first 200 on /healthz (%d starts) | | | %s (median) | %s (slowest) | | | | | |\n",
 				r.requests, fmtDur(r.p50), fmtDur(r.p99))
 			continue
 		}
@@ -133,8 +135,8 @@ func writeTable(w io.Writer, rows []row) {
 		if r.samples > 1 {
 			rps += fmt.Sprintf(" (%.0f–%.0f)", r.rpsMin, r.rpsMax)
 		}
-		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %d | %.1f MiB | %.2f cores | %.0f%% |\n",
-			r.label(), rps, pct, fmtDur(r.p50), fmtDur(r.p99), r.errors, float64(r.peakRSSKiB)/1024, r.serverCPU, r.machineIdle)
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %d | %.1f MiB | %.2f cores | %.2f cores | %.0f%% |\n",
+			r.label(), rps, pct, fmtDur(r.p50), fmtDur(r.p99), r.errors, float64(r.peakRSSKiB)/1024, r.serverCPU, r.clientCPU, r.machineIdle)
 	}
 }
 

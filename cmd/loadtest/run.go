@@ -293,9 +293,11 @@ func (m *meter) measure(ctx context.Context, p *proc, name string, loads []load)
 		drive(ctx, m.client, loads, m.o.warmup, m.o.maxRequests)
 	}
 	cpu0, _ := cpuTime(pid)
+	self0, _ := cpuTime(os.Getpid())
 	idle0, total0 := machineIdle()
 	tallies := drive(ctx, m.client, loads, m.o.duration, m.o.maxRequests)
 	cpu1, _ := cpuTime(pid)
+	self1, _ := cpuTime(os.Getpid())
 	idle1, total1 := machineIdle()
 	peak := stopSampling()
 	if hwm, err := procStatusKiB(pid, "VmHWM"); err == nil && exact {
@@ -314,13 +316,14 @@ func (m *meter) measure(ctx context.Context, p *proc, name string, loads []load)
 			scenario: name, load: loads[i].name, rps: t.rps(), requests: t.ok, errors: t.errors, firstErr: t.firstErr,
 			p50: percentile(t.latencies, 50), p99: percentile(t.latencies, 99), peakRSSKiB: peak,
 			serverCPU: (cpu1 - cpu0).Seconds() / tallies[0].elapsed.Seconds(), machineIdle: machineIdlePct,
+			clientCPU: (self1 - self0).Seconds() / tallies[0].elapsed.Seconds(),
 		}
 		m.rows = append(m.rows, r)
 		if i > 0 {
 			fmt.Fprintf(m.out, "%-20s ", "")
 		}
-		fmt.Fprintf(m.out, "%-10s %9.0f rps  p50 %-9s p99 %-9s errors %d  RSS %.1f MiB  server CPU %.2f cores  machine idle %.0f%%\n",
-			r.load, r.rps, fmtDur(r.p50), fmtDur(r.p99), r.errors, float64(r.peakRSSKiB)/1024, r.serverCPU, r.machineIdle)
+		fmt.Fprintf(m.out, "%-10s %9.0f rps  p50 %-9s p99 %-9s errors %d  RSS %.1f MiB  server CPU %.2f  client CPU %.2f  idle %.0f%%\n",
+			r.load, r.rps, fmtDur(r.p50), fmtDur(r.p99), r.errors, float64(r.peakRSSKiB)/1024, r.serverCPU, r.clientCPU, r.machineIdle)
 		if t.firstErr != "" {
 			fmt.Fprintf(m.out, "%-20s first error: %s\n", "", t.firstErr)
 		}
