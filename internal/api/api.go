@@ -46,6 +46,7 @@ type OnlineUsers interface {
 type Handler struct {
 	users Users
 	log   *slog.Logger
+	anime AnimeLists // nil: no anime list service (see WithAnime)
 }
 
 // New makes the endpoint.

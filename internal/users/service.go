@@ -21,6 +21,7 @@ type Options struct {
 	BcryptCost   int
 	OnlineWindow time.Duration // how long after a request a user counts as online
 	Avatars      AvatarFiles   // may be nil: no avatar files to remove
+	Anime        AnimeLists    // may be nil: anime lists are not fetched
 	Remote       Remote        // may be nil: online servers are never contacted
 	AvatarIO     AvatarIO      // may be nil: online avatars are not synced
 	// Tool is a command-line tool over a data dir that a server may be
@@ -43,6 +44,7 @@ type Service struct {
 	loginLimit   *throttle.Limiter
 
 	avatars  AvatarFiles
+	anime    AnimeLists
 	remote   Remote
 	avatarIO AvatarIO
 
@@ -73,7 +75,7 @@ func New(ctx context.Context, o Options) (*Service, error) {
 	}
 	s := &Service{
 		store: o.Store, hasher: h, tokens: NewTokens(o.JWTSecret), log: o.Log, now: o.Now,
-		onlineWindow: o.OnlineWindow, avatars: o.Avatars, remote: o.Remote, avatarIO: o.AvatarIO,
+		onlineWindow: o.OnlineWindow, avatars: o.Avatars, anime: o.Anime, remote: o.Remote, avatarIO: o.AvatarIO,
 		ipLimit:    throttle.New(ipFailures, failureWindow, o.Now),
 		loginLimit: throttle.New(loginFailures, failureWindow, o.Now),
 		resetLimit: throttle.New(resetMails, ResetLinkLife, o.Now),

@@ -47,6 +47,7 @@ func (h *Handler) Register(e *echo.Echo) {
 	e.POST("/account/delete", h.accountDelete, member...)
 	e.POST("/account/convert", h.accountConvert, member...)
 	e.POST("/account/refresh-anime-list", h.accountRefreshAnimeList, member...)
+	e.GET("/account/anime", h.animeSongs, member...)
 }
 
 // requireLogin: any role, guests included.

@@ -51,6 +51,7 @@ type Handler struct {
 	uploads Uploads
 	store   *sessions.CookieStore
 	log     *slog.Logger
+	anime   AnimeLists // nil: no anime lists (see WithAnime)
 	// setupDone caches "a human operator exists": once true, it stays true.
 	setupDone atomic.Bool
 }
