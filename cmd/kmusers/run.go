@@ -107,6 +107,7 @@ func open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, erro
 	}
 	svc, err := users.New(ctx, users.Options{
 		Store: db, JWTSecret: sec.JWT, Log: log, BcryptCost: cfg.BcryptCost, OnlineWindow: cfg.OnlineWindow, Avatars: av,
+		TokenLife: cfg.TokenLife,
 	})
 	if err == nil {
 		err = av.Sweep(ctx) // before serving: nothing is being uploaded yet
@@ -122,12 +123,15 @@ func (a *app) close() { a.db.Close() }
 
 // serve listens until ctx ends, then drains in-flight requests for 10 s.
 func serve(ctx context.Context, cfg *config.Config, a *app, log *slog.Logger) error {
+	panel := web.New(a.users, a.avatars, a.secrets.CookieHash, a.secrets.CookieBlock, log)
+	panel.TrustProxies(cfg.TrustedProxies)
 	e := server.New(server.Deps{
 		API: api.New(a.users, log), DB: a.db, Log: log, TrustedProxies: cfg.TrustedProxies,
 		Uploads: a.avatars, Avatars: a.avatars,
-		Web: web.New(a.users, a.avatars, a.secrets.CookieHash, a.secrets.CookieBlock, log),
+		Web: panel,
 	})
 	go expireUploads(ctx, a.avatars, log)
+	go sweepSessions(ctx, a.users, log)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
@@ -162,6 +166,22 @@ func expireUploads(ctx context.Context, av *avatars.Service, log *slog.Logger) {
 		case <-t.C:
 			if err := av.Expire(ctx); err != nil {
 				log.Warn("expiring uploads", "err", err)
+			}
+		}
+	}
+}
+
+// sweepSessions forgets expired sessions and tokens every hour.
+func sweepSessions(ctx context.Context, svc *users.Service, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := svc.SweepSessions(ctx); err != nil {
+				log.Warn("sweeping sessions", "err", err)
 			}
 		}
 	}

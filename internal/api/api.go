@@ -16,6 +16,7 @@ import (
 // Users is what the endpoint needs from the domain.
 type Users interface {
 	Authenticate(ctx context.Context, token string) (*users.User, error)
+	AuthenticateSession(ctx context.Context, token string) (*users.User, *users.Session, error)
 	Settings() users.Settings
 	IsActive(u *users.User) bool
 	Token(u *users.User) (string, error)
@@ -45,8 +46,9 @@ func New(u Users, log *slog.Logger) *Handler { return &Handler{users: u, log: lo
 type call struct {
 	ctx  context.Context
 	echo echo.Context
-	user *users.User // nil: anonymous
-	args []byte
+	user  *users.User // nil: anonymous
+	token string      // the caller's token, when it was valid
+	args  []byte
 }
 
 // Command serves POST /api/command.
@@ -63,7 +65,8 @@ func (h *Handler) Command(c echo.Context) error {
 	if !ok {
 		return writeFail(c, apiErr(http.StatusNotFound, "UNKNOWN_COMMAND"))
 	}
-	cl := &call{ctx: c.Request().Context(), echo: c, args: req.Args}
+	ctx := users.WithClient(c.Request().Context(), users.Client{IP: c.RealIP(), UserAgent: c.Request().UserAgent()})
+	cl := &call{ctx: ctx, echo: c, args: req.Args}
 	if e := h.gate(cl, req.Cmd, cmd, req.Token); e != nil {
 		return writeFail(c, e)
 	}

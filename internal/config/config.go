@@ -23,6 +23,7 @@ type Config struct {
 	TrustedProxies []*net.IPNet
 	OnlineWindow   time.Duration
 	BcryptCost     int
+	TokenLife      time.Duration
 }
 
 // Parse reads flags from args, each defaulting to its env twin
@@ -45,12 +46,19 @@ func Parse(name string, args []string, getenv func(string) string, out io.Writer
 	fs.StringVar(&level, "log-level", env("log-level", "info"), "log level: debug, info, warn or error")
 	fs.StringVar(&proxies, "trusted-proxies", env("trusted-proxies", ""), "comma-separated CIDRs whose X-Forwarded-For is trusted")
 	fs.StringVar(&window, "online-window", env("online-window", "15m"), "how long after a request a user counts as online")
+	var life string
+	fs.StringVar(&life, "token-life", env("token-life", "720h"), "an API token ends this long after its last use")
 	fs.IntVar(&c.BcryptCost, "bcrypt-cost", atoiOr(env("bcrypt-cost", ""), 10), "bcrypt cost (10 or more)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if d, err := time.ParseDuration(life); err != nil || d < time.Minute {
+		return nil, fmt.Errorf("--token-life: %q is not a duration of a minute or more", life)
+	} else {
+		c.TokenLife = d
 	}
 	return c, c.finish(level, proxies, window)
 }

@@ -20,6 +20,7 @@ var migrations = []migration{
 	{1, "users and settings", migrateV1},
 	{2, "pending avatar uploads", migrateV2},
 	{3, "per-user panel session key", migrateV3},
+	{130, "session registry", migrateV130},
 }
 
 type schemaMigration struct {
@@ -140,3 +141,21 @@ type userV3 struct {
 func (userV3) TableName() string { return "users" }
 
 func migrateV3(tx *gorm.DB) error { return tx.Migrator().AddColumn(&userV3{}, "SessionKey") }
+
+// sessionV130 is one API token or panel session of the registry.
+type sessionV130 struct {
+	ID         string    `gorm:"primaryKey"`
+	Login      string    `gorm:"not null;index:idx_sessions_login"`
+	Kind       string    `gorm:"not null"`
+	CreatedAt  time.Time `gorm:"not null"`
+	LastUsedAt time.Time `gorm:"not null"`
+	ExpiresAt  time.Time `gorm:"not null;index:idx_sessions_expires_at"`
+	Deadline   *time.Time
+	IdleFor    int64  `gorm:"not null"`
+	ClientIP   string `gorm:"column:client_ip;not null;default:''"`
+	UserAgent  string `gorm:"not null;default:''"`
+}
+
+func (sessionV130) TableName() string { return "sessions" }
+
+func migrateV130(tx *gorm.DB) error { return tx.Migrator().CreateTable(&sessionV130{}) }

@@ -45,11 +45,15 @@ func (s *Service) update(ctx context.Context, login string, fn func(Tx, *User) e
 			return err
 		}
 		oldAvatar = u.AvatarFile
+		before := *u
 		if err := fn(tx, u); err != nil {
 			return err
 		}
 		out = u
-		return saveOrRename(tx, login, u)
+		if err := saveOrRename(tx, login, u); err != nil {
+			return err
+		}
+		return revokeOnChange(ctx, tx, &before, u)
 	})
 	if err != nil {
 		return nil, err
@@ -147,15 +151,14 @@ func (s *Service) applyLocal(tx Tx, u *User, p Patch, hash string) error {
 		return err
 	}
 	if hash != "" {
-		u.Password = hash
-		u.TokenKey = NewTokenKey() // a new password ends every token and session
+		u.Password = hash // update ends the other sessions
 	}
 	return nil
 }
 
 // applyType changes the account type. Guests have no password, so a guest
 // becomes a user only with a new password, and a user becomes a guest by
-// losing theirs. A demotion ends every token and session of the account.
+// losing theirs. A demotion ends the account's other sessions (see update).
 func applyType(u *User, p Patch, hash string) error {
 	t, ok := p.Type.Value()
 	if !ok || t == u.Type {
@@ -172,9 +175,6 @@ func applyType(u *User, p Patch, hash string) error {
 		u.Password = ""
 	case u.Type == TypeGuest && hash == "":
 		return fieldErr("type", "a guest becomes a user only with a password")
-	}
-	if t > u.Type {
-		u.TokenKey = NewTokenKey()
 	}
 	u.Type = t
 	return nil

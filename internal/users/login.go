@@ -9,14 +9,49 @@ import (
 // LoginResult is a successful login.
 type LoginResult struct {
 	User     *User
-	Token    string
-	Promoted bool // the operator code made this user an operator
+	Token    string   // API logins
+	Session  *Session // panel logins
+	Promoted bool     // the operator code made this user an operator
+}
+
+// PanelLogin checks a password like Login and opens a panel session
+// instead of a token.
+func (s *Service) PanelLogin(ctx context.Context, clientIP, username, password string, code *string, remember bool) (*LoginResult, error) {
+	res, err := s.checkLogin(ctx, clientIP, username, password, code)
+	if err != nil {
+		return nil, err
+	}
+	if res.Session, err = s.StartPanelSession(withIP(ctx, clientIP), res.User, remember); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// withIP fills the client address of ctx when the face did not.
+func withIP(ctx context.Context, ip string) context.Context {
+	cl := ClientFrom(ctx)
+	if cl.IP != "" {
+		return ctx
+	}
+	cl.IP = ip
+	return WithClient(ctx, cl)
 }
 
 // Login checks a password. A wrong password and an unknown login look the
 // same to the caller, in answer and in time. A right operator code promotes
 // the user to operator for good; a wrong one only spends a try.
 func (s *Service) Login(ctx context.Context, clientIP, username, password string, code *string) (*LoginResult, error) {
+	res, err := s.checkLogin(ctx, clientIP, username, password, code)
+	if err != nil {
+		return nil, err
+	}
+	if res.Token, err = s.IssueToken(withIP(ctx, clientIP), res.User); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+func (s *Service) checkLogin(ctx context.Context, clientIP, username, password string, code *string) (*LoginResult, error) {
 	login := NormalizeLogin(username)
 	if !s.ipLimit.Allowed(clientIP) || !s.loginLimit.Allowed(login) {
 		s.hasher.Check("", password) // same cost as a real try
@@ -46,9 +81,6 @@ func (s *Service) Login(ctx context.Context, clientIP, username, password string
 		}
 	}
 	s.Touch(ctx, u)
-	if res.Token, err = s.tokens.Sign(u, s.now()); err != nil {
-		return nil, err
-	}
 	s.log.Info("login", "client_ip", clientIP, "login", login, "role", u.Role())
 	return res, nil
 }

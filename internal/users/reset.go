@@ -27,7 +27,10 @@ func (s *Service) ResetPassword(ctx context.Context, login, password string, cod
 	if _, err := s.codes.Use(codeString(code), OperatorCode); err != nil {
 		return err
 	}
-	return s.SetPassword(ctx, login, password)
+	// A reset by code ends every session, the caller's too.
+	cl := ClientFrom(ctx)
+	cl.Session = ""
+	return s.SetPassword(WithClient(ctx, cl), login, password)
 }
 
 // SetPassword sets a local account's password with no code: for the
@@ -46,7 +49,7 @@ func (s *Service) SetPassword(ctx context.Context, login, password string) error
 		if u.Login == AdminLogin || u.Type == TypeGuest || u.IsOnline() {
 			return ErrAdminProtected
 		}
-		u.Password, u.TokenKey = hash, NewTokenKey()
+		u.Password = hash // update ends the sessions
 		return nil
 	})
 	if err != nil {

@@ -21,6 +21,7 @@ type Options struct {
 	BcryptCost   int
 	OnlineWindow time.Duration // how long after a request a user counts as online
 	Avatars      AvatarFiles   // may be nil: no avatar files to remove
+	TokenLife    time.Duration // a token ends this long after its last use (default 30 days)
 }
 
 // Service carries out every user action of the API and the panel.
@@ -32,6 +33,7 @@ type Service struct {
 	log          *slog.Logger
 	now          func() time.Time
 	onlineWindow time.Duration
+	tokenLife    time.Duration
 	ipLimit      *throttle.Limiter
 	loginLimit   *throttle.Limiter
 
@@ -58,13 +60,16 @@ func New(ctx context.Context, o Options) (*Service, error) {
 	if o.OnlineWindow <= 0 {
 		o.OnlineWindow = 15 * time.Minute
 	}
+	if o.TokenLife <= 0 {
+		o.TokenLife = DefaultTokenLife
+	}
 	h, err := NewHasher(o.BcryptCost)
 	if err != nil {
 		return nil, fmt.Errorf("users: hasher: %w", err)
 	}
 	s := &Service{
 		store: o.Store, hasher: h, tokens: NewTokens(o.JWTSecret), log: o.Log, now: o.Now,
-		onlineWindow: o.OnlineWindow, avatars: o.Avatars,
+		onlineWindow: o.OnlineWindow, tokenLife: o.TokenLife, avatars: o.Avatars,
 		ipLimit:    throttle.New(ipFailures, failureWindow, o.Now),
 		loginLimit: throttle.New(loginFailures, failureWindow, o.Now),
 	}
@@ -85,6 +90,9 @@ func (s *Service) bootstrap(ctx context.Context) error {
 	}
 	if n > 0 {
 		s.log.Info("temporary guests removed", "count", n)
+	}
+	if err := s.SweepSessions(ctx); err != nil {
+		return err
 	}
 	return s.store.Update(ctx, func(tx Tx) error {
 		if err := s.ensureUser(tx, AdminLogin, "Administrator", TypeOperator); err != nil {

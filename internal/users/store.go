@@ -41,6 +41,7 @@ type Store interface {
 	DeleteTemporaryUsers(ctx context.Context) (int64, error)
 	LoadSettings(ctx context.Context) (map[string]string, error)
 	SaveSettings(ctx context.Context, kv map[string]string) error
+	SessionStore
 }
 
 // Tx is the write side, inside one transaction.
@@ -57,6 +58,8 @@ type Tx interface {
 	// ClaimUpload spends a pending avatar upload of owner made after since;
 	// ErrInvalidAvatar when there is none.
 	ClaimUpload(id, owner string, since time.Time) error
+	// EndSessions deletes the registry rows of login but keep ("": all).
+	EndSessions(login, keep string) error
 }
 
 // AvatarFiles removes avatar files once the database no longer names them.

@@ -14,7 +14,11 @@ func (h *Handler) accountPage(c echo.Context) error {
 }
 
 func (h *Handler) renderAccount(c echo.Context, status int, f, pw partials.Form) error {
-	return render(c, status, pages.Account(h.page(c, "My account"), f, pw))
+	rows, err := h.sessionRows(c, viewer(c).Login)
+	if err != nil {
+		return err
+	}
+	return render(c, status, pages.Account(h.page(c, "My account"), f, pw, rows))
 }
 
 // accountUpdate saves my profile, and my new avatar if one was chosen.

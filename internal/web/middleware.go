@@ -23,8 +23,14 @@ const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 's
 // response, and sets the panel's headers.
 func (h *Handler) sessionMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, maxFormBytes)
-		c.Set(sessKey, h.loadSession(c))
+		r := c.Request()
+		r.Body = http.MaxBytesReader(c.Response(), r.Body, maxFormBytes)
+		cl := users.Client{IP: c.RealIP(), UserAgent: r.UserAgent()}
+		c.SetRequest(r.WithContext(users.WithClient(r.Context(), cl)))
+		s := h.loadSession(c)
+		c.Set(sessKey, s)
+		cl.Session = s.id
+		c.SetRequest(c.Request().WithContext(users.WithClient(c.Request().Context(), cl)))
 		c.Response().Before(func() {
 			if err := h.saveSession(c); err != nil {
 				h.log.Error("session not saved", "err", err)

@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/png"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -108,11 +109,20 @@ func TestPanelAvatarUploadRefusesNonImages(t *testing.T) {
 func TestSecureCookieBehindHTTPS(t *testing.T) {
 	s := newSite(t)
 	s.operator()
-	req, _ := http.NewRequest(http.MethodGet, s.srv.URL+"/login", nil)
-	req.Header.Set("X-Forwarded-Proto", "https")
-	p := s.browser().do(req)
-	if !strings.Contains(p.header.Get("Set-Cookie"), "; Secure") {
-		t.Fatalf("no Secure flag behind HTTPS: %s", p.header.Get("Set-Cookie"))
+	viaProxy := func() string {
+		req, _ := http.NewRequest(http.MethodGet, s.srv.URL+"/login", nil)
+		req.Header.Set("X-Forwarded-Proto", "https")
+		return s.browser().do(req).header.Get("Set-Cookie")
+	}
+	// A client's own X-Forwarded-Proto is not believed.
+	if c := viaProxy(); strings.Contains(c, "Secure") || strings.HasPrefix(c, "__Host-") {
+		t.Fatalf("X-Forwarded-Proto from an untrusted client believed: %s", c)
+	}
+	_, loopback, _ := net.ParseCIDR("127.0.0.0/8")
+	s.web.TrustProxies([]*net.IPNet{loopback})
+	c := viaProxy()
+	if !strings.Contains(c, "; Secure") || !strings.HasPrefix(c, "__Host-kmusers_session=") {
+		t.Fatalf("no Secure __Host- cookie behind a trusted HTTPS proxy: %s", c)
 	}
 	if strings.Contains(s.browser().get("/login", false).header.Get("Set-Cookie"), "Secure") {
 		t.Fatal("Secure on plain HTTP: the cookie would never come back")

@@ -32,5 +32,10 @@ func (h *Handler) userProfile(c echo.Context) error {
 	op := v.Type == users.TypeOperator
 	pv := pages.ProfileView{User: u, ShowEmail: op || v.Login == u.Login, Operator: op,
 		Online: h.users.IsActive(u), LastSeen: partials.Ago(u.LastLoginAt, h.users.Now())}
+	if op {
+		if pv.Sessions, err = h.sessionRows(c, u.Login); err != nil {
+			return err
+		}
+	}
 	return render(c, http.StatusOK, pages.Profile(h.page(c, u.Nickname), pv))
 }

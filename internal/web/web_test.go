@@ -32,6 +32,7 @@ type site struct {
 	log    *testkit.Buffer
 	dbPath string
 	clock  *testkit.Clock
+	web    *web.Handler
 }
 
 func newSite(t testing.TB) *site {
@@ -59,7 +60,7 @@ func newSite(t testing.TB) *site {
 	e := server.New(server.Deps{API: api.New(svc, log), DB: db, Log: log, Uploads: av, Avatars: av, Web: h})
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
-	return &site{t: t, srv: srv, svc: svc, log: lb, dbPath: dbPath, clock: clk}
+	return &site{t: t, srv: srv, svc: svc, log: lb, dbPath: dbPath, clock: clk, web: h}
 }
 
 func (s *site) code() string {
