@@ -44,8 +44,8 @@ func New(u Users, log *slog.Logger) *Handler { return &Handler{users: u, log: lo
 
 // call is one command being served.
 type call struct {
-	ctx  context.Context
-	echo echo.Context
+	ctx   context.Context
+	echo  echo.Context
 	user  *users.User // nil: anonymous
 	token string      // the caller's token, when it was valid
 	args  []byte
