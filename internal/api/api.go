@@ -31,6 +31,7 @@ type Users interface {
 	Login(ctx context.Context, clientIP, username, password string, code *string) (*users.LoginResult, error)
 	LoginGuest(ctx context.Context, name string) (*users.User, string, error)
 	CheckPassword(u *users.User, password string) bool
+	VerifyPassword(ctx context.Context, u *users.User, password string) error
 }
 
 // Handler serves the command endpoint.
@@ -65,7 +66,11 @@ func (h *Handler) Command(c echo.Context) error {
 	if !ok {
 		return writeFail(c, apiErr(http.StatusNotFound, "UNKNOWN_COMMAND"))
 	}
-	ctx := users.WithClient(c.Request().Context(), users.Client{IP: c.RealIP(), UserAgent: c.Request().UserAgent()})
+	who := users.Client{IP: c.RealIP(), UserAgent: c.Request().UserAgent()}
+	if dc, err := c.Cookie(users.DeviceCookie); err == nil {
+		who.Device = dc.Value
+	}
+	ctx := users.WithClient(c.Request().Context(), who)
 	cl := &call{ctx: ctx, echo: c, args: req.Args}
 	if e := h.gate(cl, req.Cmd, cmd, req.Token); e != nil {
 		return writeFail(c, e)

@@ -57,4 +57,5 @@ var editRules = []rule{
 	{users.ErrGuestCannotEdit, apiErr(http.StatusForbidden, "GUESTS_CANNOT_EDIT")},
 	{users.ErrCannotChangeType, apiErr(http.StatusForbidden, "USER_CANNOT_CHANGE_TYPE")},
 	{users.ErrUnreachable, errNotResponding},
+	{users.ErrTooManyAttempts, errTooMany},
 }

@@ -27,8 +27,10 @@ func (h *Handler) convertToOnline(c *call) (any, error) {
 		return nil, apiErr(http.StatusInternalServerError, "ADMIN_CONVERT_ERROR")
 	case u.IsOnline():
 		return nil, apiErr(http.StatusConflict, "USER_ALREADY_EXISTS_ONLINE")
-	case !h.users.CheckPassword(u, a.Password):
-		return nil, errInvalidData.with(map[string]string{"password": "is wrong"})
+	}
+	if err := h.users.VerifyPassword(c.ctx, u, a.Password); err != nil {
+		return nil, mapErr(err, nil, rule{users.ErrTooManyAttempts, errTooMany},
+			rule{users.ErrWrongPassword, errInvalidData.with(map[string]string{"password": "is wrong"})})
 	}
 	host := strings.ToLower(strings.TrimSpace(a.Instance))
 	if st := h.users.Settings(); !st.OnlineAccountsEnabled || !st.HostAllowed(host) {
@@ -49,8 +51,9 @@ func (h *Handler) convertToLocal(c *call) (any, error) {
 	if !c.user.IsOnline() {
 		return nil, errInvalidData.with(map[string]string{"login": "is not an online account"})
 	}
-	if !h.users.CheckPassword(c.user, a.Password) {
-		return nil, errInvalidData.with(map[string]string{"password": "is wrong"})
+	if err := h.users.VerifyPassword(c.ctx, c.user, a.Password); err != nil {
+		return nil, mapErr(err, nil, rule{users.ErrTooManyAttempts, errTooMany},
+			rule{users.ErrWrongPassword, errInvalidData.with(map[string]string{"password": "is wrong"})})
 	}
 	return nil, apiErr(http.StatusInternalServerError, "USER_DELETE_ERROR_ONLINE").with("online server not responding")
 }

@@ -1,6 +1,8 @@
 package throttle
 
 import (
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -28,5 +30,29 @@ func TestLimiterBlocksThenExpires(t *testing.T) {
 	l.Reset("a")
 	if !l.Allowed("a") {
 		t.Fatal("reset did not forget")
+	}
+}
+
+// TestTakeIsAtomic: of many concurrent tries, exactly max get through.
+func TestTakeIsAtomic(t *testing.T) {
+	l := New(10, time.Minute, time.Now)
+	var wg sync.WaitGroup
+	var passed atomic.Int32
+	for range 40 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if l.Take("bob") {
+				passed.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if passed.Load() != 10 {
+		t.Fatalf("%d of 40 concurrent tries passed a budget of 10", passed.Load())
+	}
+	l.Refund("bob")
+	if !l.Take("bob") || l.Take("bob") {
+		t.Fatal("a refund gives back exactly one try")
 	}
 }

@@ -7,6 +7,7 @@ import (
 // Kinds of audit event.
 const (
 	AuditSessionEnded = "session_ended"
+	AuditLockout      = "lockout"
 )
 
 // audit records one security event: actor (may be ""), target account,

@@ -77,8 +77,10 @@ func (s *Service) EditMe(ctx context.Context, me *User, p Patch) (*User, error) 
 	if me.IsOnline() {
 		return nil, ErrUnreachable // edits go through the account's server
 	}
-	if p.Password.Set && !s.hasher.Check(me.Password, p.OldPassword.V) {
-		return nil, ErrWrongPassword
+	if p.Password.Set {
+		if err := s.checkOwnPassword(ctx, me, p.OldPassword.V); err != nil {
+			return nil, err
+		}
 	}
 	hash, err := s.hashPatchPassword(p)
 	if err != nil {

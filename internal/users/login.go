@@ -12,6 +12,7 @@ type LoginResult struct {
 	Token    string   // API logins
 	Session  *Session // panel logins
 	Promoted bool     // the operator code made this user an operator
+	Device   string   // a device cookie for the client (see attempts.go)
 }
 
 // PanelLogin checks a password like Login and opens a panel session
@@ -53,28 +54,32 @@ func (s *Service) Login(ctx context.Context, clientIP, username, password string
 
 func (s *Service) checkLogin(ctx context.Context, clientIP, username, password string, code *string) (*LoginResult, error) {
 	login := NormalizeLogin(username)
-	if !s.ipLimit.Allowed(clientIP) || !s.loginLimit.Allowed(login) {
-		s.hasher.Check("", password) // same cost as a real try
-		return nil, ErrTooManyAttempts
+	a, err := s.beginAttempt(ctx, clientIP, login)
+	if err != nil {
+		return nil, err // no compare: a throttled try costs nothing
 	}
 	u, err := s.store.UserByLogin(ctx, login)
 	switch {
 	case errors.Is(err, ErrNotFound):
 		u = nil
 	case err != nil:
+		s.ipLimit.Refund(clientIP)
 		return nil, fmt.Errorf("users: login: %w", err)
 	}
 	if _, host := SplitLogin(login); u == nil && host != "" && ValidateLogin(login) == nil && s.Settings().HostAllowed(host) {
 		return nil, ErrUnreachable // no local copy and no online client yet
 	}
-	if !s.passwordMatches(u, password) {
-		s.ipLimit.Fail(clientIP)
-		s.loginLimit.Fail(login)
-		s.log.Info("login failed", "client_ip", clientIP, "login", login)
+	ok := s.passwordMatches(u, password)
+	a.end(ctx, ok)
+	if !ok {
+		if u != nil { // the name typed may be a password: logged only when it is an account
+			s.log.Info("login failed", "client_ip", clientIP, "login", login)
+		} else {
+			s.log.Info("login failed", "client_ip", clientIP)
+		}
 		return nil, ErrBadCredentials
 	}
-	s.loginLimit.Reset(login)
-	res := &LoginResult{User: u}
+	res := &LoginResult{User: u, Device: s.newDevice(login)}
 	if code != nil {
 		if res.Promoted, err = s.promote(ctx, u, *code); err != nil {
 			return nil, err
@@ -118,6 +123,3 @@ func (s *Service) promote(ctx context.Context, u *User, code string) (bool, erro
 	s.log.Info("user promoted to operator with the security code", "login", u.Login)
 	return true, nil
 }
-
-// CheckPassword tells whether pw is u's password (one bcrypt compare).
-func (s *Service) CheckPassword(u *User, pw string) bool { return s.passwordMatches(u, pw) }

@@ -63,6 +63,7 @@ type Client struct {
 	IP        string
 	UserAgent string
 	Session   string // the registry id of the session making the request
+	Device    string // the device cookie sent, if any
 }
 
 type clientKey struct{}

@@ -4,6 +4,8 @@ package users
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -36,6 +38,8 @@ type Service struct {
 	tokenLife    time.Duration
 	ipLimit      *throttle.Limiter
 	loginLimit   *throttle.Limiter
+	deviceLimit  *throttle.Limiter
+	deviceKey    []byte // signs device cookies
 
 	avatars AvatarFiles
 
@@ -70,8 +74,10 @@ func New(ctx context.Context, o Options) (*Service, error) {
 	s := &Service{
 		store: o.Store, hasher: h, tokens: NewTokens(o.JWTSecret), log: o.Log, now: o.Now,
 		onlineWindow: o.OnlineWindow, tokenLife: o.TokenLife, avatars: o.Avatars,
-		ipLimit:    throttle.New(ipFailures, failureWindow, o.Now),
-		loginLimit: throttle.New(loginFailures, failureWindow, o.Now),
+		ipLimit:     throttle.New(ipFailures, failureWindow, o.Now),
+		loginLimit:  throttle.New(loginFailures, failureWindow, o.Now),
+		deviceLimit: throttle.New(loginFailures, failureWindow, o.Now),
+		deviceKey:   derive(o.JWTSecret, "kmusers device cookie"),
 	}
 	s.codes = NewCodes(o.Log, o.Now)
 	if err := s.loadSettings(ctx); err != nil {
@@ -119,6 +125,13 @@ func (s *Service) ensureUser(tx Tx, login, nickname string, typ int) error {
 		nickname = login // someone took the name; the login is unique anyway
 	}
 	return tx.Insert(s.newUser(login, nickname, typ))
+}
+
+// derive makes a key for one purpose from the server secret.
+func derive(secret []byte, purpose string) []byte {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte(purpose))
+	return m.Sum(nil)
 }
 
 // newUser fills the defaults of a new account.

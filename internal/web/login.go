@@ -47,6 +47,7 @@ func (h *Handler) login(c echo.Context) error {
 		return h.renderLogin(c, statusFor(err), f)
 	}
 	h.startSession(c, res.User, res.Session)
+	h.setDevice(c, res.Device)
 	switch {
 	case res.Promoted:
 		flash(c, "You are now an operator.")

@@ -26,6 +26,9 @@ func (h *Handler) sessionMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
 		r := c.Request()
 		r.Body = http.MaxBytesReader(c.Response(), r.Body, maxFormBytes)
 		cl := users.Client{IP: c.RealIP(), UserAgent: r.UserAgent()}
+		if dc, err := c.Cookie(h.deviceCookieName(c)); err == nil {
+			cl.Device = dc.Value
+		}
 		c.SetRequest(r.WithContext(users.WithClient(r.Context(), cl)))
 		s := h.loadSession(c)
 		c.Set(sessKey, s)

@@ -240,7 +240,7 @@ func TestCookieReplay(t *testing.T) {
 
 	dave := s.member("dave")
 	ghost := replay(dave)
-	dave.post("/account/delete", url.Values{})
+	dave.post("/account/delete", url.Values{"password": {pw}})
 	s.member("dave") // same name again: the old cookie must not open it
 	if opens(ghost) {
 		t.Fatal("cookie of a deleted user opens an account")

@@ -125,6 +125,23 @@ func (h *Handler) cookieName(c echo.Context) string {
 	return cookieName
 }
 
+func (h *Handler) deviceCookieName(c echo.Context) string {
+	if h.https(c) {
+		return "__Host-" + users.DeviceCookie
+	}
+	return users.DeviceCookie
+}
+
+// setDevice gives a browser that logged in its device cookie: with it,
+// strangers' failures on the account do not lock this browser out.
+func (h *Handler) setDevice(c echo.Context, value string) {
+	if value == "" {
+		return
+	}
+	c.SetCookie(&http.Cookie{Name: h.deviceCookieName(c), Value: value, Path: "/", MaxAge: 365 * 24 * 3600,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: h.https(c)})
+}
+
 // saveSession writes the cookie when something changed.
 func (h *Handler) saveSession(c echo.Context) error {
 	s := current(c)

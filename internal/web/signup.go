@@ -35,6 +35,7 @@ func (h *Handler) signup(c echo.Context) error {
 		return err
 	}
 	h.startSession(c, res.User, res.Session)
+	h.setDevice(c, res.Device)
 	flash(c, "Welcome! Your account is ready.")
 	return redirect(c, "/account")
 }

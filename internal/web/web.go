@@ -39,6 +39,7 @@ type Users interface {
 	Sessions(ctx context.Context, actor *users.User, login string) ([]users.Session, error)
 	EndSession(ctx context.Context, actor *users.User, login, id string) error
 	CheckPassword(u *users.User, password string) bool
+	VerifyPassword(ctx context.Context, u *users.User, password string) error
 	OnlineSince() time.Time
 	EndSessions(ctx context.Context, login string) error
 }
