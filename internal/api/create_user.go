@@ -25,6 +25,7 @@ var createRules = []rule{
 	{users.ErrGuestWithPassword, apiErr(http.StatusBadRequest, "GUEST_WITH_PASSWORD")},
 	{users.ErrPasswordTooLong, errPasswordLong},
 	{users.ErrPasswordTooShort, apiErr(http.StatusLengthRequired, "PASSWORD_TOO_SHORT")},
+	{users.ErrPasswordTooWeak, errPasswordWeak},
 	{users.ErrLoginTaken, apiErr(http.StatusConflict, "USER_ALREADY_EXISTS")},
 	{users.ErrNicknameTaken, apiErr(http.StatusConflict, "NICKNAME_ALREADY_IN_USE")},
 	{users.ErrOnlineAdmin, apiErr(http.StatusForbidden, "USER_CREATE_ERROR").with("Admin accounts are not allowed to be created online")},

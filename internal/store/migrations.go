@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"github.com/kmusers/kmusers/internal/users"
 )
 
 // migration is one schema step. Steps are never edited once released: a
@@ -21,6 +23,7 @@ var migrations = []migration{
 	{2, "pending avatar uploads", migrateV2},
 	{3, "per-user panel session key", migrateV3},
 	{130, "session registry", migrateV130},
+	{131, "nickname confusable skeleton", migrateV131},
 }
 
 type schemaMigration struct {
@@ -159,3 +162,34 @@ type sessionV130 struct {
 func (sessionV130) TableName() string { return "sessions" }
 
 func migrateV130(tx *gorm.DB) error { return tx.Migrator().CreateTable(&sessionV130{}) }
+
+// userV131 adds the nickname's confusable skeleton, unique when set.
+type userV131 struct {
+	NicknameSkeleton string `gorm:"not null;default:''"`
+}
+
+func (userV131) TableName() string { return "users" }
+
+// migrateV131 backfills the skeletons. Names that already collide keep
+// working: the later one gets its login appended, so the index holds.
+func migrateV131(tx *gorm.DB) error {
+	if err := tx.Migrator().AddColumn(&userV131{}, "NicknameSkeleton"); err != nil {
+		return err
+	}
+	var rows []struct{ Login, Nickname string }
+	if err := tx.Table("users").Select("login, nickname").Order("created_at, login").Find(&rows).Error; err != nil {
+		return err
+	}
+	seen := make(map[string]bool, len(rows))
+	for _, r := range rows {
+		sk := users.NicknameSkeleton(r.Nickname)
+		if seen[sk] {
+			sk += "\x00" + r.Login
+		}
+		seen[sk] = true
+		if err := tx.Table("users").Where("login = ?", r.Login).Update("nickname_skeleton", sk).Error; err != nil {
+			return err
+		}
+	}
+	return tx.Exec("CREATE UNIQUE INDEX idx_users_nickname_skeleton ON users (nickname_skeleton) WHERE nickname_skeleton <> ''").Error
+}

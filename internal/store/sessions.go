@@ -41,7 +41,7 @@ func (s *Store) SessionUser(ctx context.Context, id string) (*users.Session, *us
 		&u.AvatarFile, &u.Bio, &u.URL, &u.Email, &u.Location, &u.Language, &u.MainSeriesLang, &u.FallbackSeriesLang,
 		&u.FlagTutorialDone, &u.FlagSendstats, &u.FlagParentsonly, &u.FlagPublic, &u.FlagDisplayfavorites,
 		&u.FlagTemporary, &u.SocialNetworks, &u.Banner, &u.AnimeListToFetch, &u.AnimeListIDs,
-		&u.AnimeListLastModifiedAt, &u.LastLoginAt, &u.CreatedAt)
+		&u.AnimeListLastModifiedAt, &u.LastLoginAt, &u.CreatedAt, &u.NicknameSkeleton)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -36,7 +36,7 @@ func (s *Store) UserByLogin(ctx context.Context, login string) (*users.User, err
 const userColumns = "login, nickname, nickname_key, type, password, token_key, session_key, avatar_file, bio, url, " +
 	"email, location, language, main_series_lang, fallback_series_lang, flag_tutorial_done, flag_sendstats, " +
 	"flag_parentsonly, flag_public, flag_displayfavorites, flag_temporary, social_networks, banner, " +
-	"anime_list_to_fetch, anime_list_ids, anime_list_last_modified_at, last_login_at, created_at"
+	"anime_list_to_fetch, anime_list_ids, anime_list_last_modified_at, last_login_at, created_at, nickname_skeleton"
 
 // userByLogin reads one row and scans it by hand: every request reads its
 // user, and GORM's reflective scan was most of that cost (see
@@ -48,7 +48,7 @@ func userByLogin(db *gorm.DB, login string) (*users.User, error) {
 		&u.AvatarFile, &u.Bio, &u.URL, &u.Email, &u.Location, &u.Language, &u.MainSeriesLang, &u.FallbackSeriesLang,
 		&u.FlagTutorialDone, &u.FlagSendstats, &u.FlagParentsonly, &u.FlagPublic, &u.FlagDisplayfavorites,
 		&u.FlagTemporary, &u.SocialNetworks, &u.Banner, &u.AnimeListToFetch, &u.AnimeListIDs,
-		&u.AnimeListLastModifiedAt, &u.LastLoginAt, &u.CreatedAt)
+		&u.AnimeListLastModifiedAt, &u.LastLoginAt, &u.CreatedAt, &u.NicknameSkeleton)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, users.ErrNotFound
 	}
@@ -152,7 +152,8 @@ func (t userTx) UserByLogin(login string) (*users.User, error) { return userByLo
 
 func (t userTx) NameOwner(name, except string) (string, error) {
 	var logins []string
-	err := t.db.Model(&users.User{}).Where("(login = ? OR nickname_key = ?) AND login <> ?", name, name, except).
+	err := t.db.Model(&users.User{}).
+		Where("(login = ? OR nickname_key = ? OR nickname_skeleton = ?) AND login <> ?", name, name, users.NicknameSkeleton(name), except).
 		Limit(1).Pluck("login", &logins).Error
 	if err != nil || len(logins) == 0 {
 		return "", err

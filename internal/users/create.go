@@ -67,14 +67,14 @@ func (s *Service) prepareAccount(actor *User, in NewAccount) (*User, error) {
 		return nil, s.onlineCreate(local, host)
 	}
 	u := s.newUser(login, local, typ)
-	if err := s.setInitialPassword(u, in.Password); err != nil {
-		return nil, err
-	}
 	if in.Nickname != "" {
 		if u.Nickname, err = CleanNickname(in.Nickname); err != nil {
 			return nil, err
 		}
-		u.NicknameKey = NicknameKey(u.Nickname)
+		u.NicknameKey, u.NicknameSkeleton = NicknameKey(u.Nickname), NicknameSkeleton(u.Nickname)
+	}
+	if err := s.setInitialPassword(u, in.Password); err != nil {
+		return nil, err
 	}
 	if u.Language, err = cleanUILanguage(in.Language); err != nil {
 		return nil, err
@@ -90,6 +90,9 @@ func (s *Service) setInitialPassword(u *User, pw string) error {
 		return nil
 	}
 	if err := ValidatePassword(pw); err != nil {
+		return err
+	}
+	if err := checkWeak(pw, u.Login, u.Nickname); err != nil {
 		return err
 	}
 	hash, err := s.hasher.Hash(pw)

@@ -9,7 +9,7 @@ import (
 // Edit is an operator's edit of any account (editUser). target is the
 // current login; p.Login, when set and different, renames the account.
 func (s *Service) Edit(ctx context.Context, target string, p Patch) (*User, error) {
-	hash, err := s.hashPatchPassword(p)
+	hash, err := s.hashPatchPassword(p, target, p.Login.V, p.Nickname.V)
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +82,7 @@ func (s *Service) EditMe(ctx context.Context, me *User, p Patch) (*User, error) 
 			return nil, err
 		}
 	}
-	hash, err := s.hashPatchPassword(p)
+	hash, err := s.hashPatchPassword(p, me.Login, me.Nickname, p.Nickname.V)
 	if err != nil {
 		return nil, err
 	}
@@ -94,13 +94,17 @@ func (s *Service) EditMe(ctx context.Context, me *User, p Patch) (*User, error) 
 }
 
 // hashPatchPassword validates and hashes a new password outside the write
-// transaction, so that bcrypt does not hold the writer.
-func (s *Service) hashPatchPassword(p Patch) (string, error) {
+// transaction, so that bcrypt does not hold the writer. names are the
+// account's names, which the password may not be made of.
+func (s *Service) hashPatchPassword(p Patch, names ...string) (string, error) {
 	pw, ok := p.Password.Value()
 	if !ok {
 		return "", nil
 	}
 	if err := ValidatePassword(pw); err != nil {
+		return "", err
+	}
+	if err := checkWeak(pw, names...); err != nil {
 		return "", err
 	}
 	return s.hasher.Hash(pw)

@@ -108,7 +108,7 @@ func applyNickname(u *User, p Patch) (string, error) {
 	}
 	key := NicknameKey(nick)
 	changed := key != u.NicknameKey
-	u.Nickname, u.NicknameKey = nick, key
+	u.Nickname, u.NicknameKey, u.NicknameSkeleton = nick, key, NicknameSkeleton(nick)
 	if !changed {
 		return "", nil
 	}

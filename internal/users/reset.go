@@ -24,6 +24,9 @@ func (s *Service) ResetPassword(ctx context.Context, login, password string, cod
 	case u.Type == TypeGuest:
 		return ErrGuestWithPassword
 	}
+	if err := checkWeak(password, u.Login, u.Nickname); err != nil {
+		return err // before the code is spent
+	}
 	if _, err := s.codes.Use(codeString(code), OperatorCode); err != nil {
 		return err
 	}
@@ -39,6 +42,9 @@ func (s *Service) ResetPassword(ctx context.Context, login, password string, cod
 func (s *Service) SetPassword(ctx context.Context, login, password string) error {
 	login = NormalizeLogin(login)
 	if err := ValidatePassword(password); err != nil {
+		return err
+	}
+	if err := checkWeak(password, login); err != nil {
 		return err
 	}
 	hash, err := s.hasher.Hash(password)

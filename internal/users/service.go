@@ -138,7 +138,7 @@ func derive(secret []byte, purpose string) []byte {
 func (s *Service) newUser(login, nickname string, typ int) *User {
 	now := s.now().UTC()
 	return &User{
-		Login: login, Nickname: nickname, NicknameKey: NicknameKey(nickname), Type: typ,
+		Login: login, Nickname: nickname, NicknameKey: NicknameKey(nickname), NicknameSkeleton: NicknameSkeleton(nickname), Type: typ,
 		TokenKey: NewTokenKey(), AvatarFile: BlankAvatar, FlagParentsonly: true, FlagPublic: true,
 		LastLoginAt: time.Unix(0, 0).UTC(), CreatedAt: now, AnimeListIDs: IntList{},
 	}

@@ -48,7 +48,8 @@ type Store interface {
 type Tx interface {
 	UserByLogin(login string) (*User, error)
 	// NameOwner returns the login of a user other than except whose login
-	// or nickname key equals name, or "".
+	// or nickname key equals name, or whose nickname skeleton equals name's
+	// (NicknameSkeleton), or "".
 	NameOwner(name, except string) (string, error)
 	Insert(u *User) error
 	Save(u *User) error

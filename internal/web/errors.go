@@ -49,6 +49,10 @@ func fieldError(f partials.Form, err error) bool {
 		f.Errors[fe.Field] = capitalize(fe.Field) + " " + fe.Message + "."
 		return true
 	}
+	if errors.Is(err, users.ErrPasswordTooWeak) {
+		f.Errors["password"] = "This password " + users.WeakReason(err) + ": choose another."
+		return true
+	}
 	for _, m := range fieldMessages {
 		if errors.Is(err, m.err) {
 			f.Errors[m.field] = m.words
