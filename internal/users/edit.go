@@ -14,6 +14,9 @@ func (s *Service) Edit(ctx context.Context, target string, p Patch) (*User, erro
 		return nil, err
 	}
 	out, err := s.update(ctx, NormalizeLogin(target), func(tx Tx, u *User) error {
+		if err := checkVersion(u, p.Version); err != nil {
+			return err
+		}
 		if err := guardAdmin(u, p); err != nil {
 			return err
 		}
@@ -86,7 +89,12 @@ func (s *Service) EditMe(ctx context.Context, me *User, p Patch) (*User, error) 
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.update(ctx, me.Login, func(tx Tx, u *User) error { return s.applyLocal(tx, u, p, hash) })
+	out, err := s.update(ctx, me.Login, func(tx Tx, u *User) error {
+		if err := checkVersion(u, p.Version); err != nil {
+			return err
+		}
+		return s.applyLocal(tx, u, p, hash)
+	})
 	if err != nil {
 		return nil, fmt.Errorf("users: edit own account %s: %w", me.Login, err)
 	}

@@ -25,6 +25,7 @@ type Patch struct {
 	SocialNetworks       Opt[SocialNetworks] `json:"social_networks"`
 	Avatar               Opt[string]         `json:"-"` // a pending upload id
 	Uploader             string              `json:"-"` // who must have uploaded it
+	Version              string              `json:"-"` // the RowVersion the edit form saw; "" = no check
 }
 
 // applyProfile sets the free profile fields of p on u. Null clears a
