@@ -54,6 +54,7 @@ type call struct {
 
 // Command serves POST /api/command.
 func (h *Handler) Command(c echo.Context) error {
+	apiHeaders(c)
 	b, e := readBody(c.Request())
 	if e != nil {
 		return writeFail(c, e)

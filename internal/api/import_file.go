@@ -40,6 +40,7 @@ type uploadReply struct {
 // past it.
 func (h *Handler) ImportFile(up Uploads) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		apiHeaders(c)
 		u, e := h.uploader(c)
 		if e != nil {
 			return writeUploadFail(c, e)

@@ -50,6 +50,7 @@ func New(d Deps) *echo.Echo {
 	e.Use(recoverer(d.Log))
 	e.Use(accessLog(d.Log))
 	e.Use(securityHeaders)
+	e.Use(hsts(d.TrustedProxies))
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{
 		// Avatars are compressed images already; the list of every user is
 		// large enough that compressing it would cost more than it saves.
@@ -137,6 +138,39 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// hsts tells browsers to come back over HTTPS only, on replies that went
+// out over HTTPS (TLS here, or a trusted proxy's X-Forwarded-Proto).
+func hsts(proxies []*net.IPNet) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if overHTTPS(c.Request(), proxies) {
+				c.Response().Header().Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+			}
+			return next(c)
+		}
+	}
+}
+
+func overHTTPS(r *http.Request, proxies []*net.IPNet) bool {
+	if r.TLS != nil {
+		return true
+	}
+	if !strings.EqualFold(r.Header.Get(echo.HeaderXForwardedProto), "https") {
+		return false
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	ip := net.ParseIP(host)
+	for _, n := range proxies {
+		if ip != nil && n.Contains(ip) {
+			return true
+		}
+	}
+	return false
+}
+
 // recoverer turns a panic into a plain 500 and logs it with the request id.
 func recoverer(log *slog.Logger) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
@@ -196,6 +230,8 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 		}
 		msg := http.StatusText(code)
 		if strings.HasPrefix(c.Request().URL.Path, "/api/") {
+			c.Response().Header().Set(echo.HeaderContentType, "application/json; charset=utf-8")
+			c.Response().Header().Set("Cache-Control", "no-store")
 			_ = c.JSON(code, map[string]any{"err": true, "data": map[string]any{
 				"code": code, "message": map[string]string{"code": strings.ToUpper(strings.ReplaceAll(msg, " ", "_"))}}})
 			return

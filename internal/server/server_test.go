@@ -62,3 +62,26 @@ func TestForwardedForOnlyFromTrustedProxy(t *testing.T) {
 		t.Fatalf("untrusted peer's XFF believed: %s", got)
 	}
 }
+
+// TestHSTSOnlyOverHTTPS: HSTS when the request came over HTTPS through a
+// trusted proxy, never on plain HTTP or on a client's own claim.
+func TestHSTSOnlyOverHTTPS(t *testing.T) {
+	_, loopback, _ := net.ParseCIDR("192.0.2.0/24")
+	e := New(Deps{DB: pinger{}, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), TrustedProxies: []*net.IPNet{loopback}})
+	get := func(remote string, https bool) string {
+		req := httptest.NewRequest("GET", "/healthz", nil)
+		req.RemoteAddr = remote
+		if https {
+			req.Header.Set("X-Forwarded-Proto", "https")
+		}
+		rec := httptest.NewRecorder()
+		e.ServeHTTP(rec, req)
+		return rec.Header().Get("Strict-Transport-Security")
+	}
+	if get("192.0.2.1:1", true) == "" {
+		t.Fatal("no HSTS over HTTPS through a trusted proxy")
+	}
+	if get("192.0.2.1:1", false) != "" || get("198.51.100.1:1", true) != "" {
+		t.Fatal("HSTS on plain HTTP or on an untrusted client's claim")
+	}
+}
