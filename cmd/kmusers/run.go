@@ -118,7 +118,7 @@ func open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, erro
 	}
 	svc, err := users.New(ctx, users.Options{
 		Store: db, JWTSecret: sec.JWT, Log: log, BcryptCost: cfg.BcryptCost, OnlineWindow: cfg.OnlineWindow, Avatars: av,
-		TokenLife: cfg.TokenLife,
+		TokenLife: cfg.TokenLife, AuditRetention: cfg.AuditRetention,
 	})
 	if err == nil {
 		err = av.Sweep(ctx) // before serving: nothing is being uploaded yet
@@ -182,7 +182,8 @@ func expireUploads(ctx context.Context, av *avatars.Service, log *slog.Logger) {
 	}
 }
 
-// sweepSessions forgets expired sessions and tokens every hour.
+// sweepSessions forgets expired sessions and tokens, and old audit rows,
+// every hour.
 func sweepSessions(ctx context.Context, svc *users.Service, log *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
@@ -193,6 +194,9 @@ func sweepSessions(ctx context.Context, svc *users.Service, log *slog.Logger) {
 		case <-t.C:
 			if err := svc.SweepSessions(ctx); err != nil {
 				log.Warn("sweeping sessions", "err", err)
+			}
+			if err := svc.SweepAudit(ctx); err != nil {
+				log.Warn("sweeping the audit trail", "err", err)
 			}
 		}
 	}

@@ -32,6 +32,7 @@ type Users interface {
 	LoginGuest(ctx context.Context, name string) (*users.User, string, error)
 	CheckPassword(u *users.User, password string) bool
 	VerifyPassword(ctx context.Context, u *users.User, password string) error
+	Refused(ctx context.Context, kind, what string)
 }
 
 // Handler serves the command endpoint.

@@ -49,13 +49,14 @@ func (h *Handler) gate(c *call, name string, cmd command, token string) *Error {
 		}
 		c.user, c.token = u, token
 		cl := users.ClientFrom(c.ctx)
-		cl.Session = row.ID
+		cl.Session, cl.Actor = row.ID, u.Login
 		c.ctx = users.WithClient(c.ctx, cl)
 	}
 	if cmd.who != anyone && c.user == nil {
 		return errNotLoggedIn
 	}
 	if e := roleCheck(cmd, c.user); e != nil {
+		h.users.Refused(c.ctx, users.AuditForbidden, "api "+name)
 		return e
 	}
 	op := c.user != nil && c.user.Type == users.TypeOperator

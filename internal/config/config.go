@@ -24,6 +24,7 @@ type Config struct {
 	OnlineWindow   time.Duration
 	BcryptCost     int
 	TokenLife      time.Duration
+	AuditRetention time.Duration
 }
 
 // Parse reads flags from args, each defaulting to its env twin
@@ -46,8 +47,9 @@ func Parse(name string, args []string, getenv func(string) string, out io.Writer
 	fs.StringVar(&level, "log-level", env("log-level", "info"), "log level: debug, info, warn or error")
 	fs.StringVar(&proxies, "trusted-proxies", env("trusted-proxies", ""), "comma-separated CIDRs whose X-Forwarded-For is trusted")
 	fs.StringVar(&window, "online-window", env("online-window", "15m"), "how long after a request a user counts as online")
-	var life string
+	var life, retention string
 	fs.StringVar(&life, "token-life", env("token-life", "720h"), "an API token ends this long after its last use")
+	fs.StringVar(&retention, "audit-retention", env("audit-retention", "2160h"), "how long the audit trail is kept")
 	fs.IntVar(&c.BcryptCost, "bcrypt-cost", atoiOr(env("bcrypt-cost", ""), 10), "bcrypt cost (10 or more)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -59,6 +61,11 @@ func Parse(name string, args []string, getenv func(string) string, out io.Writer
 		return nil, fmt.Errorf("--token-life: %q is not a duration of a minute or more", life)
 	} else {
 		c.TokenLife = d
+	}
+	if d, err := time.ParseDuration(retention); err != nil || d < time.Hour {
+		return nil, fmt.Errorf("--audit-retention: %q is not a duration of an hour or more", retention)
+	} else {
+		c.AuditRetention = d
 	}
 	return c, c.finish(level, proxies, window)
 }

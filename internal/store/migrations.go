@@ -24,6 +24,7 @@ var migrations = []migration{
 	{3, "per-user panel session key", migrateV3},
 	{130, "session registry", migrateV130},
 	{131, "nickname confusable skeleton", migrateV131},
+	{132, "audit trail", migrateV132},
 }
 
 type schemaMigration struct {
@@ -193,3 +194,18 @@ func migrateV131(tx *gorm.DB) error {
 	}
 	return tx.Exec("CREATE UNIQUE INDEX idx_users_nickname_skeleton ON users (nickname_skeleton) WHERE nickname_skeleton <> ''").Error
 }
+
+// auditV132 is one event of the audit trail.
+type auditV132 struct {
+	ID       int64     `gorm:"primaryKey;autoIncrement"`
+	At       time.Time `gorm:"not null;index:idx_audit_at"`
+	Kind     string    `gorm:"not null;index:idx_audit_kind"`
+	Actor    string    `gorm:"not null;default:'';index:idx_audit_actor"`
+	Target   string    `gorm:"not null;default:'';index:idx_audit_target"`
+	ClientIP string    `gorm:"column:client_ip;not null;default:''"`
+	Detail   string    `gorm:"not null;default:''"`
+}
+
+func (auditV132) TableName() string { return "audit_events" }
+
+func migrateV132(tx *gorm.DB) error { return tx.Migrator().CreateTable(&auditV132{}) }

@@ -31,6 +31,7 @@ func (s *Service) Create(ctx context.Context, actor *User, in NewAccount) error 
 		if err := s.spendCreateCode(in.Code, u.Type, kinds); err != nil {
 			return err
 		}
+		s.audit(ctx, "", u.Login, AuditCodeUsed, "for", "account creation")
 	}
 	err = s.store.Update(ctx, func(tx Tx) error {
 		if err := checkNames(tx, u.Login, u.NicknameKey, ""); err != nil {

@@ -27,6 +27,7 @@ func (s *Service) Delete(ctx context.Context, login string) (*User, error) {
 		return nil, fmt.Errorf("users: delete %s: %w", login, err)
 	}
 	s.removeAvatar(gone.AvatarFile)
+	s.auditChange(ctx, false, gone, nil)
 	s.log.Info("user deleted", "login", login)
 	return gone, nil
 }

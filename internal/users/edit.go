@@ -42,13 +42,14 @@ func (s *Service) Edit(ctx context.Context, target string, p Patch) (*User, erro
 func (s *Service) update(ctx context.Context, login string, fn func(Tx, *User) error) (*User, error) {
 	var out *User
 	var oldAvatar string
+	var before User
 	err := s.store.Update(ctx, func(tx Tx) error {
 		u, err := tx.UserByLogin(login)
 		if err != nil {
 			return err
 		}
 		oldAvatar = u.AvatarFile
-		before := *u
+		before = *u
 		if err := fn(tx, u); err != nil {
 			return err
 		}
@@ -62,6 +63,8 @@ func (s *Service) update(ctx context.Context, login string, fn func(Tx, *User) e
 		return nil, err
 	}
 	s.afterAvatarChange(oldAvatar, out)
+	actor := ClientFrom(ctx).Actor
+	s.auditChange(ctx, actor != "" && actor != login, &before, out)
 	return out, nil
 }
 

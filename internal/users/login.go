@@ -120,6 +120,7 @@ func (s *Service) promote(ctx context.Context, u *User, code string) (bool, erro
 		return false, fmt.Errorf("users: promote %s: %w", u.Login, err)
 	}
 	*u = *promoted
+	s.audit(ctx, u.Login, u.Login, AuditCodeUsed, "for", "promotion")
 	s.log.Info("user promoted to operator with the security code", "login", u.Login)
 	return true, nil
 }

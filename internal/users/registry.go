@@ -64,6 +64,7 @@ type Client struct {
 	UserAgent string
 	Session   string // the registry id of the session making the request
 	Device    string // the device cookie sent, if any
+	Actor     string // the login of the authenticated caller, for the audit trail
 }
 
 type clientKey struct{}

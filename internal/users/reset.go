@@ -30,6 +30,7 @@ func (s *Service) ResetPassword(ctx context.Context, login, password string, cod
 	if _, err := s.codes.Use(codeString(code), OperatorCode); err != nil {
 		return err
 	}
+	s.audit(ctx, "", login, AuditCodeUsed, "for", "password reset")
 	// A reset by code ends every session, the caller's too.
 	cl := ClientFrom(ctx)
 	cl.Session = ""
@@ -62,6 +63,6 @@ func (s *Service) SetPassword(ctx context.Context, login, password string) error
 		return fmt.Errorf("users: set password of %s: %w", login, err)
 	}
 	s.loginLimit.Reset(login)
-	s.log.Info("password set", "login", login)
+	s.audit(ctx, "", login, AuditPasswordSet)
 	return nil
 }

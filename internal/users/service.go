@@ -24,22 +24,25 @@ type Options struct {
 	OnlineWindow time.Duration // how long after a request a user counts as online
 	Avatars      AvatarFiles   // may be nil: no avatar files to remove
 	TokenLife    time.Duration // a token ends this long after its last use (default 30 days)
+	// AuditRetention is how long the audit trail is kept (default 90 days).
+	AuditRetention time.Duration
 }
 
 // Service carries out every user action of the API and the panel.
 type Service struct {
-	store        Store
-	hasher       *Hasher
-	tokens       *Tokens
-	codes        *Codes
-	log          *slog.Logger
-	now          func() time.Time
-	onlineWindow time.Duration
-	tokenLife    time.Duration
-	ipLimit      *throttle.Limiter
-	loginLimit   *throttle.Limiter
-	deviceLimit  *throttle.Limiter
-	deviceKey    []byte // signs device cookies
+	store          Store
+	hasher         *Hasher
+	tokens         *Tokens
+	codes          *Codes
+	log            *slog.Logger
+	now            func() time.Time
+	onlineWindow   time.Duration
+	tokenLife      time.Duration
+	auditRetention time.Duration
+	ipLimit        *throttle.Limiter
+	loginLimit     *throttle.Limiter
+	deviceLimit    *throttle.Limiter
+	deviceKey      []byte // signs device cookies
 
 	avatars AvatarFiles
 
@@ -67,13 +70,16 @@ func New(ctx context.Context, o Options) (*Service, error) {
 	if o.TokenLife <= 0 {
 		o.TokenLife = DefaultTokenLife
 	}
+	if o.AuditRetention <= 0 {
+		o.AuditRetention = DefaultAuditRetention
+	}
 	h, err := NewHasher(o.BcryptCost)
 	if err != nil {
 		return nil, fmt.Errorf("users: hasher: %w", err)
 	}
 	s := &Service{
 		store: o.Store, hasher: h, tokens: NewTokens(o.JWTSecret), log: o.Log, now: o.Now,
-		onlineWindow: o.OnlineWindow, tokenLife: o.TokenLife, avatars: o.Avatars,
+		onlineWindow: o.OnlineWindow, tokenLife: o.TokenLife, auditRetention: o.AuditRetention, avatars: o.Avatars,
 		ipLimit:     throttle.New(ipFailures, failureWindow, o.Now),
 		loginLimit:  throttle.New(loginFailures, failureWindow, o.Now),
 		deviceLimit: throttle.New(loginFailures, failureWindow, o.Now),
@@ -98,6 +104,9 @@ func (s *Service) bootstrap(ctx context.Context) error {
 		s.log.Info("temporary guests removed", "count", n)
 	}
 	if err := s.SweepSessions(ctx); err != nil {
+		return err
+	}
+	if err := s.SweepAudit(ctx); err != nil {
 		return err
 	}
 	return s.store.Update(ctx, func(tx Tx) error {

@@ -42,6 +42,7 @@ type Store interface {
 	LoadSettings(ctx context.Context) (map[string]string, error)
 	SaveSettings(ctx context.Context, kv map[string]string) error
 	SessionStore
+	AuditStore
 }
 
 // Tx is the write side, inside one transaction.

@@ -41,6 +41,7 @@ func (h *Handler) Register(e *echo.Echo) {
 	e.GET("/users/:login/delete", h.userDeletePage, operator...)
 	e.POST("/users/:login/delete", h.userDelete, operator...)
 	e.POST("/users/:login/sessions/:handle/end", h.userSessionEnd, operator...)
+	e.GET("/audit", h.auditPage, operator...)
 	e.GET("/settings", h.settingsPage, operator...)
 	e.POST("/settings", h.settingsSave, operator...)
 

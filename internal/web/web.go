@@ -40,6 +40,8 @@ type Users interface {
 	EndSession(ctx context.Context, actor *users.User, login, id string) error
 	CheckPassword(u *users.User, password string) bool
 	VerifyPassword(ctx context.Context, u *users.User, password string) error
+	Refused(ctx context.Context, kind, what string)
+	Audit(ctx context.Context, viewer *users.User, q users.AuditQuery) ([]users.AuditEvent, int64, error)
 	OnlineSince() time.Time
 	EndSessions(ctx context.Context, login string) error
 }
