@@ -39,10 +39,13 @@ type Users interface {
 type Handler struct {
 	users Users
 	log   *slog.Logger
+	whole chan struct{} // slots for whole-list builds of getUsers
 }
 
 // New makes the endpoint.
-func New(u Users, log *slog.Logger) *Handler { return &Handler{users: u, log: log} }
+func New(u Users, log *slog.Logger) *Handler {
+	return &Handler{users: u, log: log, whole: make(chan struct{}, wholeListBuilds)}
+}
 
 // call is one command being served.
 type call struct {

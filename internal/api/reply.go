@@ -49,6 +49,9 @@ type failBody struct {
 }
 
 func writeOK(c echo.Context, data any) error {
+	if _, ok := data.(notModified); ok {
+		return c.NoContent(http.StatusNotModified)
+	}
 	if raw, ok := data.(json.RawMessage); ok {
 		// Already encoded (the user list): wrap it without a copy.
 		w := c.Response()
