@@ -119,6 +119,7 @@ func open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, erro
 	svc, err := users.New(ctx, users.Options{
 		Store: db, JWTSecret: sec.JWT, Log: log, BcryptCost: cfg.BcryptCost, OnlineWindow: cfg.OnlineWindow, Avatars: av,
 		TokenLife: cfg.TokenLife, AuditRetention: cfg.AuditRetention,
+		SignupsPerHour: cfg.SignupsPerHour, SignupBurst: cfg.SignupBurst,
 	})
 	if err == nil {
 		err = av.Sweep(ctx) // before serving: nothing is being uploaded yet

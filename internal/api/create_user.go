@@ -20,6 +20,7 @@ var createRules = []rule{
 	{users.ErrCreationDisabled, apiErr(http.StatusForbidden, "USER_CREATION_DISABLED")},
 	{users.ErrWrongCode, apiErr(http.StatusForbidden, "USER_CREATION_WRONG_SECURITY_CODE")},
 	{users.ErrCodeLocked, errTooMany},
+	{users.ErrTooManyAttempts, errTooMany},
 	{users.ErrLoginInvalid, apiErr(http.StatusBadRequest, "USER_LOGIN_INVALID")},
 	{users.ErrPasswordEmpty, apiErr(http.StatusBadRequest, "USER_EMPTY_PASSWORD")},
 	{users.ErrGuestWithPassword, apiErr(http.StatusBadRequest, "GUEST_WITH_PASSWORD")},

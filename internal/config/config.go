@@ -25,6 +25,8 @@ type Config struct {
 	BcryptCost     int
 	TokenLife      time.Duration
 	AuditRetention time.Duration
+	SignupsPerHour int
+	SignupBurst    int
 }
 
 // Parse reads flags from args, each defaulting to its env twin
@@ -50,6 +52,8 @@ func Parse(name string, args []string, getenv func(string) string, out io.Writer
 	var life, retention string
 	fs.StringVar(&life, "token-life", env("token-life", "720h"), "an API token ends this long after its last use")
 	fs.StringVar(&retention, "audit-retention", env("audit-retention", "2160h"), "how long the audit trail is kept")
+	fs.IntVar(&c.SignupsPerHour, "signup-per-hour", atoiOr(env("signup-per-hour", ""), 5), "accounts one address may create an hour (operators: no limit)")
+	fs.IntVar(&c.SignupBurst, "signup-burst", atoiOr(env("signup-burst", ""), 10), "accounts one address may create at once")
 	fs.IntVar(&c.BcryptCost, "bcrypt-cost", atoiOr(env("bcrypt-cost", ""), 10), "bcrypt cost (10 or more)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -61,6 +65,9 @@ func Parse(name string, args []string, getenv func(string) string, out io.Writer
 		return nil, fmt.Errorf("--token-life: %q is not a duration of a minute or more", life)
 	} else {
 		c.TokenLife = d
+	}
+	if c.SignupsPerHour < 1 || c.SignupBurst < 1 {
+		return nil, fmt.Errorf("--signup-per-hour and --signup-burst must be 1 or more")
 	}
 	if d, err := time.ParseDuration(retention); err != nil || d < time.Hour {
 		return nil, fmt.Errorf("--audit-retention: %q is not a duration of an hour or more", retention)

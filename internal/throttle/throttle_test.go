@@ -56,3 +56,23 @@ func TestTakeIsAtomic(t *testing.T) {
 		t.Fatal("a refund gives back exactly one try")
 	}
 }
+
+func TestBucketBurstThenRate(t *testing.T) {
+	now := time.Unix(1000, 0)
+	b := NewBucket(5, 10, func() time.Time { return now })
+	for i := range 10 {
+		if !b.Take("ip") {
+			t.Fatalf("burst try %d refused", i)
+		}
+	}
+	if b.Take("ip") {
+		t.Fatal("11th try at once allowed")
+	}
+	if !b.Take("other") {
+		t.Fatal("keys share a bucket")
+	}
+	now = now.Add(12 * time.Minute) // 5 an hour: one every 12 minutes
+	if !b.Take("ip") || b.Take("ip") {
+		t.Fatal("rate not one per 12 minutes")
+	}
+}

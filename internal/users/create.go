@@ -19,6 +19,11 @@ type NewAccount struct {
 // Create makes a local account, following the contract's rules on who may
 // create which role and when a security code is needed. actor may be nil.
 func (s *Service) Create(ctx context.Context, actor *User, in NewAccount) error {
+	// Non-operators create accounts at a bounded rate per address, so that
+	// one client cannot fill the database; checked before any bcrypt work.
+	if !isOperator(actor) && !s.signups.Take(ClientFrom(ctx).IP) {
+		return ErrTooManyAttempts
+	}
 	u, err := s.prepareAccount(actor, in)
 	if err != nil {
 		return err

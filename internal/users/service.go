@@ -26,6 +26,9 @@ type Options struct {
 	TokenLife    time.Duration // a token ends this long after its last use (default 30 days)
 	// AuditRetention is how long the audit trail is kept (default 90 days).
 	AuditRetention time.Duration
+	// SignupsPerHour and SignupBurst bound the accounts one address may
+	// create without being an operator (default 5 an hour, 10 at once).
+	SignupsPerHour, SignupBurst int
 }
 
 // Service carries out every user action of the API and the panel.
@@ -42,7 +45,8 @@ type Service struct {
 	ipLimit        *throttle.Limiter
 	loginLimit     *throttle.Limiter
 	deviceLimit    *throttle.Limiter
-	deviceKey      []byte // signs device cookies
+	deviceKey      []byte           // signs device cookies
+	signups        *throttle.Bucket // account creations per address
 
 	avatars AvatarFiles
 
@@ -73,6 +77,12 @@ func New(ctx context.Context, o Options) (*Service, error) {
 	if o.AuditRetention <= 0 {
 		o.AuditRetention = DefaultAuditRetention
 	}
+	if o.SignupsPerHour <= 0 {
+		o.SignupsPerHour = 5
+	}
+	if o.SignupBurst <= 0 {
+		o.SignupBurst = 10
+	}
 	h, err := NewHasher(o.BcryptCost)
 	if err != nil {
 		return nil, fmt.Errorf("users: hasher: %w", err)
@@ -84,6 +94,7 @@ func New(ctx context.Context, o Options) (*Service, error) {
 		loginLimit:  throttle.New(loginFailures, failureWindow, o.Now),
 		deviceLimit: throttle.New(loginFailures, failureWindow, o.Now),
 		deviceKey:   derive(o.JWTSecret, "kmusers device cookie"),
+		signups:     throttle.NewBucket(o.SignupsPerHour, o.SignupBurst, o.Now),
 	}
 	s.codes = NewCodes(o.Log, o.Now)
 	if err := s.loadSettings(ctx); err != nil {

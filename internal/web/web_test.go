@@ -52,7 +52,8 @@ func newSite(t testing.TB) *site {
 		t.Fatal(err)
 	}
 	clk := testkit.NewClock(time.Now())
-	svc, err := users.New(ctx, users.Options{Store: db, JWTSecret: bytes.Repeat([]byte("j"), 32), Log: log, Avatars: av, Now: clk.Now})
+	svc, err := users.New(ctx, users.Options{Store: db, JWTSecret: bytes.Repeat([]byte("j"), 32), Log: log, Avatars: av, Now: clk.Now,
+		SignupBurst: 1 << 20})
 	if err != nil {
 		t.Fatal(err)
 	}
