@@ -17,6 +17,7 @@ import (
 	"github.com/kmusers/kmusers/internal/api"
 	"github.com/kmusers/kmusers/internal/avatars"
 	"github.com/kmusers/kmusers/internal/config"
+	"github.com/kmusers/kmusers/internal/connlimit"
 	"github.com/kmusers/kmusers/internal/datalock"
 	"github.com/kmusers/kmusers/internal/secrets"
 	"github.com/kmusers/kmusers/internal/server"
@@ -148,7 +149,12 @@ func serve(ctx context.Context, cfg *config.Config, a *app, log *slog.Logger) er
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	ln = connlimit.New(ln, cfg.MaxConnsPerIP)
+	// Headers within 10 s, a body within its deadline (bodyDeadline in the
+	// server: 15 s, uploads 2 minutes), the whole request within 3 minutes,
+	// the reply (up to the whole user list) within 3 minutes.
+	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 3 * time.Minute,
+		WriteTimeout: 3 * time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("listening", "addr", "http://"+ln.Addr().String())

@@ -27,6 +27,7 @@ type Config struct {
 	AuditRetention time.Duration
 	SignupsPerHour int
 	SignupBurst    int
+	MaxConnsPerIP  int
 }
 
 // Parse reads flags from args, each defaulting to its env twin
@@ -54,6 +55,7 @@ func Parse(name string, args []string, getenv func(string) string, out io.Writer
 	fs.StringVar(&retention, "audit-retention", env("audit-retention", "2160h"), "how long the audit trail is kept")
 	fs.IntVar(&c.SignupsPerHour, "signup-per-hour", atoiOr(env("signup-per-hour", ""), 5), "accounts one address may create an hour (operators: no limit)")
 	fs.IntVar(&c.SignupBurst, "signup-burst", atoiOr(env("signup-burst", ""), 10), "accounts one address may create at once")
+	fs.IntVar(&c.MaxConnsPerIP, "max-conns-per-ip", atoiOr(env("max-conns-per-ip", ""), 128), "connections one address may hold open")
 	fs.IntVar(&c.BcryptCost, "bcrypt-cost", atoiOr(env("bcrypt-cost", ""), 10), "bcrypt cost (10 or more)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -66,8 +68,8 @@ func Parse(name string, args []string, getenv func(string) string, out io.Writer
 	} else {
 		c.TokenLife = d
 	}
-	if c.SignupsPerHour < 1 || c.SignupBurst < 1 {
-		return nil, fmt.Errorf("--signup-per-hour and --signup-burst must be 1 or more")
+	if c.SignupsPerHour < 1 || c.SignupBurst < 1 || c.MaxConnsPerIP < 1 {
+		return nil, fmt.Errorf("--signup-per-hour, --signup-burst and --max-conns-per-ip must be 1 or more")
 	}
 	if d, err := time.ParseDuration(retention); err != nil || d < time.Hour {
 		return nil, fmt.Errorf("--audit-retention: %q is not a duration of an hour or more", retention)

@@ -32,6 +32,9 @@ type Deps struct {
 	Uploads        api.Uploads
 	Avatars        AvatarFiles
 	Web            *web.Handler // nil: no panel (API tests)
+	// BodyDeadline bounds the time to send a request body (default 15 s);
+	// UploadDeadline the same for uploads (default 2 minutes).
+	BodyDeadline, UploadDeadline time.Duration
 }
 
 // AvatarFiles serves avatar bytes by file name.
@@ -46,6 +49,7 @@ func New(d Deps) *echo.Echo {
 	e.IPExtractor = ipExtractor(d.TrustedProxies)
 	e.HTTPErrorHandler = errorHandler(d.Log)
 	e.Pre(caseFoldPaths("/api/importfile"))
+	e.Use(bodyDeadline(d.BodyDeadline, d.UploadDeadline))
 	e.Use(middleware.RequestID())
 	e.Use(recoverer(d.Log))
 	e.Use(accessLog(d.Log))
@@ -135,6 +139,30 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("X-Frame-Options", "DENY")
 		return next(c)
+	}
+}
+
+// bodyDeadline gives each request a deadline to send its body, longer but
+// bounded for uploads (the API's, and the panel's multipart forms): a body
+// sent at a byte a second no longer holds a connection for minutes.
+func bodyDeadline(normal, upload time.Duration) echo.MiddlewareFunc {
+	if normal <= 0 {
+		normal = 15 * time.Second
+	}
+	if upload <= 0 {
+		upload = 2 * time.Minute
+	}
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			r := c.Request()
+			d := normal
+			if r.URL.Path == "/api/importfile" || strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+				d = upload
+			}
+			// Not every writer supports deadlines (tests' recorders): then none.
+			_ = http.NewResponseController(c.Response().Writer).SetReadDeadline(time.Now().Add(d))
+			return next(c)
+		}
 	}
 }
 
