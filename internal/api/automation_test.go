@@ -3,10 +3,12 @@ package api_test
 import (
 	"encoding/json"
 	"fmt"
+	"image/color"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kmusers/kmusers/internal/users"
 )
@@ -47,5 +49,32 @@ func TestSignupRatePerAddress(t *testing.T) {
 		if st := create("203.0.113.5:1", op, 2000+i); st != 200 {
 			t.Fatalf("operator creating account %d: %d", i, st)
 		}
+	}
+}
+
+// TestUploadLimitsPerUser: a user's pending uploads are capped and their
+// rate bounded: the 21st upload within the hour is 429.
+func TestUploadLimitsPerUser(t *testing.T) {
+	t.Parallel()
+	v := newEnv(t)
+	bob := v.user("bob")
+	img := testPNG(t, 8, 8, color.NRGBA{1, 2, 3, 255})
+	for i := range 20 {
+		if rec, _ := v.upload(bob, "/api/importfile", "a.png", img); rec.Code != 200 {
+			t.Fatalf("upload %d: %d %s", i, rec.Code, rec.Body)
+		}
+	}
+	rec, _ := v.upload(bob, "/api/importfile", "a.png", img)
+	if rec.Code != http.StatusTooManyRequests {
+		t.Fatalf("21st upload: %d, want 429", rec.Code)
+	}
+	// Another user is not held back by bob.
+	if rec, _ := v.upload(v.user("ann"), "/api/importfile", "a.png", img); rec.Code != 200 {
+		t.Fatalf("ann's upload: %d", rec.Code)
+	}
+	// An hour later the pending uploads expired and the rate refilled.
+	v.clock.Add(61 * time.Minute)
+	if rec, _ := v.upload(bob, "/api/importfile", "a.png", img); rec.Code != 200 {
+		t.Fatalf("an hour later: %d", rec.Code)
 	}
 }

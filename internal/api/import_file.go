@@ -119,6 +119,8 @@ func (h *Handler) uploadFailure(c echo.Context, err error) *Error {
 		return errUnsupported
 	case errors.Is(err, avatars.ErrInvalid):
 		return errInvalidImage
+	case errors.Is(err, avatars.ErrTooManyUploads):
+		return errTooMany
 	}
 	return h.failure(c, "importfile", err, errUploadFailure.Code)
 }
