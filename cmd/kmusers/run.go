@@ -19,6 +19,8 @@ import (
 	"github.com/kmusers/kmusers/internal/config"
 	"github.com/kmusers/kmusers/internal/connlimit"
 	"github.com/kmusers/kmusers/internal/datalock"
+	"github.com/kmusers/kmusers/internal/mail"
+	"github.com/kmusers/kmusers/internal/online"
 	"github.com/kmusers/kmusers/internal/secrets"
 	"github.com/kmusers/kmusers/internal/server"
 	"github.com/kmusers/kmusers/internal/store"
@@ -67,7 +69,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		}
 		defer lock.Release()
 	}
-	app, err := open(ctx, cfg, log)
+	oenv, err := readOnlineEnv(getenv, cfg)
+	if err != nil {
+		return err
+	}
+	app, err := open(ctx, cfg, log, cmd == "serve", oenv)
 	if err != nil {
 		return err
 	}
@@ -95,9 +101,13 @@ type app struct {
 	secrets *secrets.Secrets
 	users   *users.Service
 	avatars *avatars.Service
+	online  onlineEnv
 }
 
-func open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, error) {
+// open opens the data dir. Only a server start cleans up after the last run
+// (temporary guests, avatar files) and draws security codes: the command-line
+// tools must be safe while a server is running on the same data dir.
+func open(ctx context.Context, cfg *config.Config, log *slog.Logger, serverStart bool, oenv onlineEnv) (*app, error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("data dir: %w", err)
 	}
@@ -117,31 +127,44 @@ func open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, erro
 		db.Close()
 		return nil, err
 	}
+	remote, err := online.NewClient(oenv.resolve, log)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
 	svc, err := users.New(ctx, users.Options{
 		Store: db, JWTSecret: sec.JWT, Log: log, BcryptCost: cfg.BcryptCost, OnlineWindow: cfg.OnlineWindow, Avatars: av,
 		TokenLife: cfg.TokenLife, AuditRetention: cfg.AuditRetention,
 		SignupsPerHour: cfg.SignupsPerHour, SignupBurst: cfg.SignupBurst,
+		Tool: !serverStart, Remote: remote, AvatarIO: online.Avatars{Service: av},
 	})
-	if err == nil {
+	if err == nil && serverStart {
 		err = av.Sweep(ctx) // before serving: nothing is being uploaded yet
 	}
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
-	return &app{db: db, secrets: sec, users: svc, avatars: av}, nil
+	return &app{db: db, secrets: sec, users: svc, avatars: av, online: oenv}, nil
 }
 
 func (a *app) close() { a.db.Close() }
 
 // serve listens until ctx ends, then drains in-flight requests for 10 s.
 func serve(ctx context.Context, cfg *config.Config, a *app, log *slog.Logger) error {
+	mailer := mail.NewQueue(a.online.smtp, log)
+	defer func() {
+		mctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		mailer.Close(mctx)
+	}()
 	panel := web.New(a.users, a.avatars, a.secrets.CookieHash, a.secrets.CookieBlock, log)
 	panel.TrustProxies(cfg.TrustedProxies)
 	e := server.New(server.Deps{
 		API: api.New(a.users, log), DB: a.db, Log: log, TrustedProxies: cfg.TrustedProxies,
 		Uploads: a.avatars, Avatars: a.avatars,
-		Web: panel,
+		Web:    panel,
+		Online: online.NewHost(a.users, a.avatars, mailer, a.online.publicURL, log),
 	})
 	go expireUploads(ctx, a.avatars, log)
 	go sweepSessions(ctx, a.users, log)

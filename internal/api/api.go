@@ -33,6 +33,16 @@ type Users interface {
 	CheckPassword(u *users.User, password string) bool
 	VerifyPassword(ctx context.Context, u *users.User, password string) error
 	Refused(ctx context.Context, kind, what string)
+	OnlineUsers
+}
+
+// OnlineUsers is what the commands of online accounts need from the domain.
+type OnlineUsers interface {
+	EditOnline(ctx context.Context, me *users.User, onlineToken string, p users.Patch) (*users.User, string, error)
+	ConvertToOnline(ctx context.Context, me *users.User, instance, password string) (*users.Converted, error)
+	ConvertToLocal(ctx context.Context, me *users.User, password string) (*users.Converted, error)
+	OnlineResetPassword(ctx context.Context, login string) error
+	OnlineAvailable(ctx context.Context, u *users.User, onlineToken string) bool
 }
 
 // Handler serves the command endpoint.
@@ -54,6 +64,8 @@ type call struct {
 	user  *users.User // nil: anonymous
 	token string      // the caller's token, when it was valid
 	args  []byte
+	// onlineToken is the caller's token on their online server, if sent.
+	onlineToken string
 }
 
 // Command serves POST /api/command.
@@ -76,7 +88,7 @@ func (h *Handler) Command(c echo.Context) error {
 		who.Device = dc.Value
 	}
 	ctx := users.WithClient(c.Request().Context(), who)
-	cl := &call{ctx: ctx, echo: c, args: req.Args}
+	cl := &call{ctx: ctx, echo: c, args: req.Args, onlineToken: req.OnlineToken}
 	if e := h.gate(cl, req.Cmd, cmd, req.Token); e != nil {
 		return writeFail(c, e)
 	}

@@ -12,6 +12,9 @@ func (h *Handler) editMyAccount(c *call) (any, error) {
 	if err != nil {
 		return nil, mapErr(err, errEditInvalid, editRules...)
 	}
+	if c.user.IsOnline() {
+		return h.editMyOnlineAccount(c, p)
+	}
 	if _, err := h.users.EditMe(c.ctx, c.user, p); err != nil {
 		return nil, mapErr(err, errEditInvalid, editRules...)
 	}

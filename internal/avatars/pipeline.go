@@ -5,6 +5,7 @@ package avatars
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"image"
 	"image/gif"
 	"image/jpeg"
@@ -26,6 +27,8 @@ var (
 	ErrUnsupported = errors.New("unsupported image type")
 	ErrInvalid     = errors.New("invalid image")
 	ErrTooLarge    = errors.New("image too large")
+	// ErrTooManyPixels is an ErrInvalid found from the header alone.
+	ErrTooManyPixels = fmt.Errorf("%w: over %d pixels", ErrInvalid, MaxPixels)
 )
 
 // Result is a re-encoded avatar.
@@ -100,7 +103,7 @@ func process(b []byte, beforeDecode func(pixels int64) (func(), error)) (Result,
 		return Result{}, f.mime, ErrInvalid
 	}
 	if int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
-		return Result{}, f.mime, ErrInvalid
+		return Result{}, f.mime, ErrTooManyPixels
 	}
 	if beforeDecode != nil {
 		release, err := beforeDecode(int64(cfg.Width) * int64(cfg.Height))

@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/kmusers/kmusers/internal/api"
+	"github.com/kmusers/kmusers/internal/online"
 	"github.com/kmusers/kmusers/internal/web"
 )
 
@@ -35,6 +36,7 @@ type Deps struct {
 	// BodyDeadline bounds the time to send a request body (default 15 s);
 	// UploadDeadline the same for uploads (default 2 minutes).
 	BodyDeadline, UploadDeadline time.Duration
+	Online         *online.Host // nil: this instance hosts no online accounts
 }
 
 // AvatarFiles serves avatar bytes by file name.
@@ -70,6 +72,9 @@ func routes(e *echo.Echo, d Deps) {
 	e.POST("/api/command", d.API.Command)
 	e.POST("/api/importfile", d.API.ImportFile(d.Uploads))
 	e.GET("/avatars/:file", serveAvatar(d.Avatars))
+	if d.Online != nil {
+		d.Online.Register(e)
+	}
 	if d.Web != nil {
 		d.Web.Register(e)
 	}
@@ -225,6 +230,7 @@ func accessLog(log *slog.Logger) echo.MiddlewareFunc {
 			if p == "/healthz" || strings.HasPrefix(p, "/static/") {
 				return err
 			}
+			p = logPath(p)
 			status := c.Response().Status
 			var he *echo.HTTPError
 			if err != nil && errors.As(err, &he) {
@@ -237,6 +243,15 @@ func accessLog(log *slog.Logger) echo.MiddlewareFunc {
 			return err
 		}
 	}
+}
+
+// logPath is a path as logs may show it: a mailed reset token is a
+// password for two hours, so it never reaches a log.
+func logPath(p string) string {
+	if strings.HasPrefix(p, "/reset/") {
+		return "/reset/(token)"
+	}
+	return p
 }
 
 func requestID(c echo.Context) string { return c.Response().Header().Get(echo.HeaderXRequestID) }
@@ -254,7 +269,7 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 			code = he.Code
 		}
 		if code >= 500 {
-			log.Error("request failed", "request_id", requestID(c), "path", c.Request().URL.Path, "err", err)
+			log.Error("request failed", "request_id", requestID(c), "path", logPath(c.Request().URL.Path), "err", err)
 		}
 		msg := http.StatusText(code)
 		if strings.HasPrefix(c.Request().URL.Path, "/api/") {

@@ -86,12 +86,15 @@ func openSQLite(path string, readOnly bool) (*gorm.DB, error) {
 		TranslateError:         true,
 		SkipDefaultTransaction: true, // our writes open their own transactions
 		PrepareStmt:            true,
+		PrepareStmtMaxSize:     stmtCacheSize,
+		PrepareStmtTTL:         stmtCacheTTL,
 		Logger:                 logger.Discard,
 		NowFunc:                func() time.Time { return time.Now().UTC() },
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
+	bindLimits(db)
 	sqlDB, err := db.DB()
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)

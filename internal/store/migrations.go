@@ -22,6 +22,7 @@ var migrations = []migration{
 	{1, "users and settings", migrateV1},
 	{2, "pending avatar uploads", migrateV2},
 	{3, "per-user panel session key", migrateV3},
+	{110, "password reset links", migrateV110},
 	{130, "session registry", migrateV130},
 	{131, "nickname confusable skeleton", migrateV131},
 	{132, "audit trail", migrateV132},
@@ -145,6 +146,15 @@ type userV3 struct {
 func (userV3) TableName() string { return "users" }
 
 func migrateV3(tx *gorm.DB) error { return tx.Migrator().AddColumn(&userV3{}, "SessionKey") }
+
+// migrateV110 keeps the mailed password reset links: one per account, the
+// token's hash only. The row follows its account's renames and deletion.
+func migrateV110(tx *gorm.DB) error {
+	return tx.Exec(`CREATE TABLE password_resets (
+		login TEXT PRIMARY KEY REFERENCES users(login) ON UPDATE CASCADE ON DELETE CASCADE,
+		token_hash TEXT NOT NULL UNIQUE,
+		expires_at TIMESTAMP NOT NULL)`).Error
+}
 
 // sessionV130 is one API token or panel session of the registry.
 type sessionV130 struct {

@@ -35,13 +35,9 @@ func (s *Store) SessionUser(ctx context.Context, id string) (*users.Session, *us
 	}
 	var ss users.Session
 	var u users.User
-	err = rows.Scan(&ss.ID, &ss.Login, &ss.Kind, &ss.CreatedAt, &ss.LastUsedAt, &ss.ExpiresAt, &ss.Deadline, &ss.IdleFor,
-		&ss.ClientIP, &ss.UserAgent,
-		&u.Login, &u.Nickname, &u.NicknameKey, &u.Type, &u.Password, &u.TokenKey, &u.SessionKey,
-		&u.AvatarFile, &u.Bio, &u.URL, &u.Email, &u.Location, &u.Language, &u.MainSeriesLang, &u.FallbackSeriesLang,
-		&u.FlagTutorialDone, &u.FlagSendstats, &u.FlagParentsonly, &u.FlagPublic, &u.FlagDisplayfavorites,
-		&u.FlagTemporary, &u.SocialNetworks, &u.Banner, &u.AnimeListToFetch, &u.AnimeListIDs,
-		&u.AnimeListLastModifiedAt, &u.LastLoginAt, &u.CreatedAt, &u.NicknameSkeleton)
+	dst := append([]any{&ss.ID, &ss.Login, &ss.Kind, &ss.CreatedAt, &ss.LastUsedAt, &ss.ExpiresAt, &ss.Deadline,
+		&ss.IdleFor, &ss.ClientIP, &ss.UserAgent}, userTargets(&u)...)
+	err = rows.Scan(dst...)
 	if err != nil {
 		return nil, nil, err
 	}

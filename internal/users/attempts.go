@@ -48,9 +48,25 @@ func (s *Service) beginAttempt(ctx context.Context, ip, login string) (*attempt,
 	return a, nil
 }
 
+type attemptKey struct{}
+
+// withAttempt carries a login's attempt to the paths that end it.
+func withAttempt(ctx context.Context, a *attempt) context.Context {
+	return context.WithValue(ctx, attemptKey{}, a)
+}
+
+// attemptOf is the login's attempt; a nil one ends as a no-op.
+func attemptOf(ctx context.Context) *attempt {
+	a, _ := ctx.Value(attemptKey{}).(*attempt)
+	return a
+}
+
 // end closes the attempt: a success gives the tries back, a failure keeps
 // them spent and reports a lockout when it spent the last one.
 func (a *attempt) end(ctx context.Context, ok bool) {
+	if a == nil {
+		return
+	}
 	s := a.s
 	switch {
 	case ok && a.device != "":

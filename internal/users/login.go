@@ -8,11 +8,12 @@ import (
 
 // LoginResult is a successful login.
 type LoginResult struct {
-	User     *User
-	Token    string   // API logins
-	Session  *Session // panel logins
-	Promoted bool     // the operator code made this user an operator
-	Device   string   // a device cookie for the client (see attempts.go)
+	User        *User
+	Token       string   // API logins
+	OnlineToken string   // the host's token, for online accounts logged in through it
+	Session     *Session // panel logins
+	Promoted    bool     // the operator code made this user an operator
+	Device      string   // a device cookie for the client (see attempts.go)
 }
 
 // PanelLogin checks a password like Login and opens a panel session
@@ -58,6 +59,7 @@ func (s *Service) checkLogin(ctx context.Context, clientIP, username, password s
 	if err != nil {
 		return nil, err // no compare: a throttled try costs nothing
 	}
+	ctx = withAttempt(ctx, a)
 	u, err := s.store.UserByLogin(ctx, login)
 	switch {
 	case errors.Is(err, ErrNotFound):
@@ -66,28 +68,10 @@ func (s *Service) checkLogin(ctx context.Context, clientIP, username, password s
 		s.ipLimit.Refund(clientIP)
 		return nil, fmt.Errorf("users: login: %w", err)
 	}
-	if _, host := SplitLogin(login); u == nil && host != "" && ValidateLogin(login) == nil && s.Settings().HostAllowed(host) {
-		return nil, ErrUnreachable // no local copy and no online client yet
+	if _, host := SplitLogin(login); host != "" {
+		return s.onlineLogin(ctx, clientIP, login, password, code, u)
 	}
-	ok := s.passwordMatches(u, password)
-	a.end(ctx, ok)
-	if !ok {
-		if u != nil { // the name typed may be a password: logged only when it is an account
-			s.log.Info("login failed", "client_ip", clientIP, "login", login)
-		} else {
-			s.log.Info("login failed", "client_ip", clientIP)
-		}
-		return nil, ErrBadCredentials
-	}
-	res := &LoginResult{User: u, Device: s.newDevice(login)}
-	if code != nil {
-		if res.Promoted, err = s.promote(ctx, u, *code); err != nil {
-			return nil, err
-		}
-	}
-	s.Touch(ctx, u)
-	s.log.Info("login", "client_ip", clientIP, "login", login, "role", u.Role())
-	return res, nil
+	return s.finishLogin(ctx, clientIP, login, password, code, u, "")
 }
 
 // passwordMatches always runs one bcrypt compare; admin and guests have no

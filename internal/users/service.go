@@ -29,6 +29,12 @@ type Options struct {
 	// SignupsPerHour and SignupBurst bound the accounts one address may
 	// create without being an operator (default 5 an hour, 10 at once).
 	SignupsPerHour, SignupBurst int
+	Remote       Remote        // may be nil: online servers are never contacted
+	AvatarIO     AvatarIO      // may be nil: online avatars are not synced
+	// Tool is a command-line tool over a data dir that a server may be
+	// serving right now: no start-up clean-up (the server's temporary guests
+	// stay), and no security codes drawn or logged (every code is refused).
+	Tool bool
 }
 
 // Service carries out every user action of the API and the panel.
@@ -47,8 +53,11 @@ type Service struct {
 	deviceLimit    *throttle.Limiter
 	deviceKey      []byte           // signs device cookies
 	signups        *throttle.Bucket // account creations per address
+	resetLimit     *throttle.Limiter // reset mails per account
 
-	avatars AvatarFiles
+	avatars  AvatarFiles
+	remote   Remote
+	avatarIO AvatarIO
 
 	settingsMu sync.RWMutex
 	settings   Settings
@@ -90,35 +99,45 @@ func New(ctx context.Context, o Options) (*Service, error) {
 	s := &Service{
 		store: o.Store, hasher: h, tokens: NewTokens(o.JWTSecret), log: o.Log, now: o.Now,
 		onlineWindow: o.OnlineWindow, tokenLife: o.TokenLife, auditRetention: o.AuditRetention, avatars: o.Avatars,
+		remote: o.Remote, avatarIO: o.AvatarIO,
 		ipLimit:     throttle.New(ipFailures, failureWindow, o.Now),
 		loginLimit:  throttle.New(loginFailures, failureWindow, o.Now),
 		deviceLimit: throttle.New(loginFailures, failureWindow, o.Now),
 		deviceKey:   derive(o.JWTSecret, "kmusers device cookie"),
 		signups:     throttle.NewBucket(o.SignupsPerHour, o.SignupBurst, o.Now),
+		resetLimit:  throttle.New(resetMails, ResetLinkLife, o.Now),
 	}
-	s.codes = NewCodes(o.Log, o.Now)
+	if o.Tool {
+		s.codes = noCodes(o.Log, o.Now)
+	} else {
+		s.codes = NewCodes(o.Log, o.Now)
+	}
 	if err := s.loadSettings(ctx); err != nil {
 		return nil, err
 	}
-	if err := s.bootstrap(ctx); err != nil {
+	if err := s.bootstrap(ctx, !o.Tool); err != nil {
 		return nil, err
 	}
 	return s, nil
 }
 
-func (s *Service) bootstrap(ctx context.Context) error {
-	n, err := s.store.DeleteTemporaryUsers(ctx)
-	if err != nil {
-		return fmt.Errorf("users: delete temporary guests: %w", err)
-	}
-	if n > 0 {
-		s.log.Info("temporary guests removed", "count", n)
-	}
-	if err := s.SweepSessions(ctx); err != nil {
-		return err
-	}
-	if err := s.SweepAudit(ctx); err != nil {
-		return err
+// bootstrap makes sure admin and the guests exist; a server start also
+// removes the temporary guests of the last run.
+func (s *Service) bootstrap(ctx context.Context, serverStart bool) error {
+	if serverStart {
+		n, err := s.store.DeleteTemporaryUsers(ctx)
+		if err != nil {
+			return fmt.Errorf("users: delete temporary guests: %w", err)
+		}
+		if n > 0 {
+			s.log.Info("temporary guests removed", "count", n)
+		}
+		if err := s.SweepSessions(ctx); err != nil {
+			return err
+		}
+		if err := s.SweepAudit(ctx); err != nil {
+			return err
+		}
 	}
 	return s.store.Update(ctx, func(tx Tx) error {
 		if err := s.ensureUser(tx, AdminLogin, "Administrator", TypeOperator); err != nil {

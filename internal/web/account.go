@@ -15,6 +15,9 @@ func (h *Handler) accountPage(c echo.Context) error {
 }
 
 func (h *Handler) renderAccount(c echo.Context, status int, f, pw partials.Form) error {
+	if pw.Values["instance"] == "" {
+		pw.Values["instance"] = h.users.Settings().OnlineDefaultHost
+	}
 	rows, err := h.sessionRows(c, viewer(c).Login)
 	if err != nil {
 		return err
@@ -29,7 +32,7 @@ func (h *Handler) accountUpdate(c echo.Context) error {
 	keepChanged(c, &p, f, withVersion(formFromUser(viewer(c)), viewer(c)))
 	err := h.attachAvatar(ctx, c, &p)
 	if err == nil {
-		_, err = h.users.EditMe(ctx, viewer(c), p)
+		_, err = h.editMine(c, p)
 	}
 	if ce, ok := users.AsChanged(err); ok {
 		changedMeanwhile(f, ce.Current)

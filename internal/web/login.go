@@ -48,6 +48,7 @@ func (h *Handler) login(c echo.Context) error {
 	}
 	h.startSession(c, res.User, res.Session)
 	h.setDevice(c, res.Device)
+	setOnlineToken(c, res.OnlineToken)
 	switch {
 	case res.Promoted:
 		flash(c, "You are now an operator.")

@@ -60,7 +60,7 @@ func (h *Handler) csrfMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		if r.Header.Get("Sec-Fetch-Site") == "cross-site" || !sameOrigin(r) {
-			h.users.Refused(r.Context(), users.AuditCSRF, r.Method+" "+r.URL.Path+" from another site")
+			h.users.Refused(r.Context(), users.AuditCSRF, r.Method+" "+c.Path()+" from another site")
 			return h.forbidden(c, "This request came from another site.")
 		}
 		want, _ := current(c).raw.Values["csrf"].(string)
@@ -69,7 +69,7 @@ func (h *Handler) csrfMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
 			got = c.FormValue("_csrf")
 		}
 		if want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
-			h.users.Refused(r.Context(), users.AuditCSRF, r.Method+" "+r.URL.Path)
+			h.users.Refused(r.Context(), users.AuditCSRF, r.Method+" "+c.Path())
 			return h.forbidden(c, "Your form expired. Reload the page and try again.")
 		}
 		return next(c)
@@ -115,7 +115,7 @@ func (h *Handler) closedMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		switch c.Path() {
-		case "/login", "/logout", "/setup":
+		case "/login", "/logout", "/setup", "/reset/:token":
 			return next(c)
 		}
 		return h.closed(c)

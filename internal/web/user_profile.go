@@ -30,7 +30,7 @@ func (h *Handler) userProfile(c echo.Context) error {
 		return err
 	}
 	op := v.Type == users.TypeOperator
-	pv := pages.ProfileView{User: u, ShowEmail: op || v.Login == u.Login, Operator: op,
+	pv := pages.ProfileView{User: u, ShowEmail: users.CanSeeEmail(v, u), Operator: op,
 		Online: h.users.IsActive(u), LastSeen: partials.Ago(u.LastLoginAt, h.users.Now())}
 	if op {
 		if pv.Sessions, err = h.sessionRows(c, u.Login); err != nil {

@@ -36,6 +36,7 @@ type Users interface {
 	PanelLogin(ctx context.Context, clientIP, username, password string, code *string, remember bool) (*users.LoginResult, error)
 	PanelLoginGuest(ctx context.Context) (*users.User, *users.Session, error)
 	ResumePanelSession(ctx context.Context, id string) (*users.Session, *users.User, error)
+	StartPanelSession(ctx context.Context, u *users.User, remember bool) (*users.Session, error)
 	Sessions(ctx context.Context, actor *users.User, login string) ([]users.Session, error)
 	EndSession(ctx context.Context, actor *users.User, login, id string) error
 	CheckPassword(u *users.User, password string) bool
@@ -44,6 +45,7 @@ type Users interface {
 	Audit(ctx context.Context, viewer *users.User, q users.AuditQuery) ([]users.AuditEvent, int64, error)
 	OnlineSince() time.Time
 	EndSessions(ctx context.Context, login string) error
+	OnlineUsers
 }
 
 // Uploads turns a picture into a pending avatar upload.

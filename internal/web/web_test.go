@@ -29,6 +29,7 @@ type site struct {
 	t      testing.TB
 	srv    *httptest.Server
 	svc    *users.Service
+	db     *store.Store
 	log    *testkit.Buffer
 	dbPath string
 	clock  *testkit.Clock
@@ -61,7 +62,7 @@ func newSite(t testing.TB) *site {
 	e := server.New(server.Deps{API: api.New(svc, log), DB: db, Log: log, Uploads: av, Avatars: av, Web: h})
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
-	return &site{t: t, srv: srv, svc: svc, log: lb, dbPath: dbPath, clock: clk, web: h}
+	return &site{t: t, srv: srv, svc: svc, db: db, log: lb, dbPath: dbPath, clock: clk, web: h}
 }
 
 func (s *site) code() string {
