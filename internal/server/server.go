@@ -36,7 +36,7 @@ type Deps struct {
 	// BodyDeadline bounds the time to send a request body (default 15 s);
 	// UploadDeadline the same for uploads (default 2 minutes).
 	BodyDeadline, UploadDeadline time.Duration
-	Online         *online.Host // nil: this instance hosts no online accounts
+	Online                       *online.Host // nil: this instance hosts no online accounts
 }
 
 // AvatarFiles serves avatar bytes by file name.

@@ -29,8 +29,8 @@ type Options struct {
 	// SignupsPerHour and SignupBurst bound the accounts one address may
 	// create without being an operator (default 5 an hour, 10 at once).
 	SignupsPerHour, SignupBurst int
-	Remote       Remote        // may be nil: online servers are never contacted
-	AvatarIO     AvatarIO      // may be nil: online avatars are not synced
+	Remote                      Remote   // may be nil: online servers are never contacted
+	AvatarIO                    AvatarIO // may be nil: online avatars are not synced
 	// Tool is a command-line tool over a data dir that a server may be
 	// serving right now: no start-up clean-up (the server's temporary guests
 	// stay), and no security codes drawn or logged (every code is refused).
@@ -51,8 +51,8 @@ type Service struct {
 	ipLimit        *throttle.Limiter
 	loginLimit     *throttle.Limiter
 	deviceLimit    *throttle.Limiter
-	deviceKey      []byte           // signs device cookies
-	signups        *throttle.Bucket // account creations per address
+	deviceKey      []byte            // signs device cookies
+	signups        *throttle.Bucket  // account creations per address
 	resetLimit     *throttle.Limiter // reset mails per account
 
 	avatars  AvatarFiles
