@@ -20,7 +20,7 @@ import (
 func TestAuditTrail(t *testing.T) {
 	s := newSite(t)
 	op := s.operator()
-	bob := s.member("bob")
+	s.member("bob")
 	f := formValues(op.get("/users/bob/edit", false).doc, "[data-testid=profile-form]")
 	f.Set("type", "0")
 	f.Set("bio", "new bio")
@@ -30,7 +30,7 @@ func TestAuditTrail(t *testing.T) {
 	f = formValues(op.get("/users/bob/edit", false).doc, "[data-testid=profile-form]")
 	f.Set("type", "1")
 	op.post("/users/bob/edit", f)
-	bob = s.login("bob") // the demotion ended bob's sessions
+	bob := s.login("bob") // the demotion ended the sign-up session
 	bob.post("/account", url.Values{"_csrf": {"forged"}, "bio": {"x"}})
 	bob.get("/settings", false)
 
