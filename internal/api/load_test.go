@@ -65,7 +65,7 @@ func TestLoadNoLostUpdates(t *testing.T) {
 	}
 	type writer struct {
 		acct, field, tok string
-		last           string
+		last             string
 	}
 	var writers []*writer
 	for a := range 10 {
