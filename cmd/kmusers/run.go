@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kmusers/kmusers/internal/animelist"
 	"github.com/kmusers/kmusers/internal/api"
 	"github.com/kmusers/kmusers/internal/avatars"
 	"github.com/kmusers/kmusers/internal/config"
@@ -32,6 +33,7 @@ const usage = `usage:
   kmusers [serve] [flags]            serve the API and the panel (default)
   kmusers create-operator LOGIN      create an operator; password on stdin
   kmusers reset-password LOGIN       set a local password; password on stdin
+  kmusers import-karas DIR           import a Karaoke Mugen base (karaokes/, tags/) as the song catalogue
 Flags (each also read from KMUSERS_<NAME>): run "kmusers serve -h".`
 
 // run wires everything by constructors and runs one command.
@@ -43,9 +45,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	var login string
 	switch cmd {
 	case "serve":
-	case "create-operator", "reset-password":
+	case "create-operator", "reset-password", "import-karas":
 		if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-			return fmt.Errorf("%s needs a LOGIN\n%s", cmd, usage)
+			return fmt.Errorf("%s needs a %s\n%s", cmd, map[bool]string{true: "DIR", false: "LOGIN"}[cmd == "import-karas"], usage)
 		}
 		login, args = args[0], args[1:]
 	case "help", "-h", "--help":
@@ -83,6 +85,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return createOperator(ctx, app.users, login, stdin)
 	case "reset-password":
 		return resetPassword(ctx, app.users, login, stdin)
+	case "import-karas":
+		return importKaras(ctx, app.db, login, stderr)
 	}
 	return serve(ctx, cfg, app, log)
 }
@@ -101,6 +105,7 @@ type app struct {
 	secrets *secrets.Secrets
 	users   *users.Service
 	avatars *avatars.Service
+	anime   *animelist.Service
 	online  onlineEnv
 }
 
@@ -127,6 +132,11 @@ func open(ctx context.Context, cfg *config.Config, log *slog.Logger, serverStart
 		db.Close()
 		return nil, err
 	}
+	anime, err := newAnimeLists(cfg, db, log)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
 	remote, err := online.NewClient(oenv.resolve, log)
 	if err != nil {
 		db.Close()
@@ -136,7 +146,7 @@ func open(ctx context.Context, cfg *config.Config, log *slog.Logger, serverStart
 		Store: db, JWTSecret: sec.JWT, Log: log, BcryptCost: cfg.BcryptCost, OnlineWindow: cfg.OnlineWindow, Avatars: av,
 		TokenLife: cfg.TokenLife, AuditRetention: cfg.AuditRetention,
 		SignupsPerHour: cfg.SignupsPerHour, SignupBurst: cfg.SignupBurst,
-		Tool: !serverStart, Remote: remote, AvatarIO: online.Avatars{Service: av},
+		Tool: !serverStart, Remote: remote, AvatarIO: online.Avatars{Service: av}, Anime: anime,
 	})
 	if err == nil && serverStart {
 		err = av.Sweep(ctx) // before serving: nothing is being uploaded yet
@@ -145,7 +155,7 @@ func open(ctx context.Context, cfg *config.Config, log *slog.Logger, serverStart
 		db.Close()
 		return nil, err
 	}
-	return &app{db: db, secrets: sec, users: svc, avatars: av, online: oenv}, nil
+	return &app{db: db, secrets: sec, users: svc, avatars: av, anime: anime, online: oenv}, nil
 }
 
 func (a *app) close() { a.db.Close() }
@@ -161,11 +171,13 @@ func serve(ctx context.Context, cfg *config.Config, a *app, log *slog.Logger) er
 	panel := web.New(a.users, a.avatars, a.secrets.CookieHash, a.secrets.CookieBlock, log)
 	panel.TrustProxies(cfg.TrustedProxies)
 	e := server.New(server.Deps{
-		API: api.New(a.users, log), DB: a.db, Log: log, TrustedProxies: cfg.TrustedProxies,
+		API: api.New(a.users, log).WithAnime(a.anime), DB: a.db, Log: log, TrustedProxies: cfg.TrustedProxies,
 		Uploads: a.avatars, Avatars: a.avatars,
-		Web:    panel,
+		Web:    panel.WithAnime(a.anime),
 		Online: online.NewHost(a.users, a.avatars, mailer, a.online.publicURL, log),
 	})
+	a.anime.Start(ctx)
+	defer a.anime.Stop() // after the drain: no request is left to queue a fetch
 	go expireUploads(ctx, a.avatars, log)
 	go sweepSessions(ctx, a.users, log)
 	ln, err := net.Listen("tcp", cfg.Addr)

@@ -101,10 +101,3 @@ func (h *Handler) resetOnlinePassword(c *call, login string) (any, error) {
 	}
 	return done("USER_RESETPASSWORD_ONLINE"), nil
 }
-
-func (h *Handler) refreshAnimeList(c *call) (any, error) {
-	if !c.user.IsOnline() {
-		return nil, errInvalidData.with(map[string]string{"login": "anime lists need an online account"})
-	}
-	return nil, apiErr(http.StatusInternalServerError, "REFRESH_ANIME_LIST_ERROR").with("online server not responding")
-}

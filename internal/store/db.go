@@ -21,6 +21,8 @@ import (
 type Store struct {
 	w *gorm.DB
 	r *gorm.DB
+
+	animeOrders orderCache // anime lists in order, by list and view (karas_list.go)
 }
 
 // Open opens (creating if needed) the SQLite database at path and migrates

@@ -22,6 +22,7 @@ var migrations = []migration{
 	{1, "users and settings", migrateV1},
 	{2, "pending avatar uploads", migrateV2},
 	{3, "per-user panel session key", migrateV3},
+	{100, "song catalogue and anime provider ids", migrateV100},
 	{110, "password reset links", migrateV110},
 	{130, "session registry", migrateV130},
 	{131, "nickname confusable skeleton", migrateV131},

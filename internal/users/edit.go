@@ -43,6 +43,7 @@ func (s *Service) update(ctx context.Context, login string, fn func(Tx, *User) e
 	var out *User
 	var oldAvatar string
 	var before User
+	var animeMoved bool
 	err := s.store.Update(ctx, func(tx Tx) error {
 		u, err := tx.UserByLogin(login)
 		if err != nil {
@@ -50,9 +51,11 @@ func (s *Service) update(ctx context.Context, login string, fn func(Tx, *User) e
 		}
 		oldAvatar = u.AvatarFile
 		before = *u
+		source := animeSourceKey(u)
 		if err := fn(tx, u); err != nil {
 			return err
 		}
+		animeMoved = dropMovedAnimeList(source, u)
 		out = u
 		if err := saveOrRename(tx, login, u); err != nil {
 			return err
@@ -65,6 +68,9 @@ func (s *Service) update(ctx context.Context, login string, fn func(Tx, *User) e
 	s.afterAvatarChange(oldAvatar, out)
 	actor := ClientFrom(ctx).Actor
 	s.auditChange(ctx, actor != "" && actor != login, &before, out)
+	if animeMoved {
+		s.animeListStale(out.Login, true)
+	}
 	return out, nil
 }
 

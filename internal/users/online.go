@@ -164,6 +164,7 @@ func (s *Service) grant(ctx context.Context, clientIP string, u *User, code *str
 	}
 	s.Touch(ctx, u)
 	s.log.Info("login", "client_ip", clientIP, "login", u.Login, "role", u.Role(), "online", onlineToken != "")
+	s.animeListStale(u.Login, false)
 	return res, nil
 }
 

@@ -23,6 +23,7 @@ type Options struct {
 	BcryptCost   int
 	OnlineWindow time.Duration // how long after a request a user counts as online
 	Avatars      AvatarFiles   // may be nil: no avatar files to remove
+	Anime        AnimeLists    // may be nil: anime lists are not fetched
 	TokenLife    time.Duration // a token ends this long after its last use (default 30 days)
 	// AuditRetention is how long the audit trail is kept (default 90 days).
 	AuditRetention time.Duration
@@ -56,6 +57,7 @@ type Service struct {
 	resetLimit     *throttle.Limiter // reset mails per account
 
 	avatars  AvatarFiles
+	anime    AnimeLists
 	remote   Remote
 	avatarIO AvatarIO
 
@@ -99,7 +101,7 @@ func New(ctx context.Context, o Options) (*Service, error) {
 	s := &Service{
 		store: o.Store, hasher: h, tokens: NewTokens(o.JWTSecret), log: o.Log, now: o.Now,
 		onlineWindow: o.OnlineWindow, tokenLife: o.TokenLife, auditRetention: o.AuditRetention, avatars: o.Avatars,
-		remote: o.Remote, avatarIO: o.AvatarIO,
+		anime: o.Anime, remote: o.Remote, avatarIO: o.AvatarIO,
 		ipLimit:     throttle.New(ipFailures, failureWindow, o.Now),
 		loginLimit:  throttle.New(loginFailures, failureWindow, o.Now),
 		deviceLimit: throttle.New(loginFailures, failureWindow, o.Now),

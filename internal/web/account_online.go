@@ -92,16 +92,6 @@ func (h *Handler) accountConvert(c echo.Context) error {
 	return redirect(c, "/account")
 }
 
-func (h *Handler) accountRefreshAnimeList(c echo.Context) error {
-	u := viewer(c)
-	if !u.IsOnline() {
-		flash(c, "Anime lists come from an online account: convert yours first.")
-	} else {
-		flash(c, "The online server is not responding. Try again later.")
-	}
-	return redirect(c, "/account")
-}
-
 // resetLinkPage asks for a new password for a mailed reset link.
 func (h *Handler) resetLinkPage(c echo.Context) error {
 	if !h.users.ResetLinkValid(c.Request().Context(), c.Param("token")) {

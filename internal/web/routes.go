@@ -51,6 +51,7 @@ func (h *Handler) Register(e *echo.Echo) {
 	e.POST("/account/sessions/:handle/end", h.accountSessionEnd, member...)
 	e.POST("/account/convert", h.accountConvert, member...)
 	e.POST("/account/refresh-anime-list", h.accountRefreshAnimeList, member...)
+	e.GET("/account/anime", h.animeSongs, member...)
 }
 
 // requireLogin: any role, guests included.

@@ -59,6 +59,7 @@ type Handler struct {
 	uploads Uploads
 	store   *sessions.CookieStore
 	log     *slog.Logger
+	anime   AnimeLists // nil: no anime lists (see WithAnime)
 	// setupDone caches "a human operator exists": once true, it stays true.
 	setupDone atomic.Bool
 	// proxies may say that the request came over HTTPS (X-Forwarded-Proto).
