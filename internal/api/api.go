@@ -50,7 +50,7 @@ type Handler struct {
 	users Users
 	log   *slog.Logger
 	whole chan struct{} // slots for whole-list builds of getUsers
-	anime AnimeLists // nil: no anime list service (see WithAnime)
+	anime AnimeLists    // nil: no anime list service (see WithAnime)
 }
 
 // New makes the endpoint.
