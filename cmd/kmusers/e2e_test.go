@@ -75,9 +75,16 @@ func freePort(t *testing.T) string {
 // start runs the server on a free port and waits for /healthz.
 func start(t *testing.T, data string, extra ...string) *proc {
 	t.Helper()
-	addr := freePort(t)
+	return startArgs(t, data, freePort(t), nil, extra...)
+}
+
+// startArgs runs the binary on addr with extra environment and flags, and
+// waits for /healthz.
+func startArgs(t *testing.T, data, addr string, env []string, extra ...string) *proc {
+	t.Helper()
 	p := &proc{base: "http://" + addr}
 	p.cmd = exec.Command(buildBinary(t), append([]string{"serve", "--addr", addr, "--data", data}, extra...)...)
+	p.cmd.Env = append(os.Environ(), env...)
 	stderr, err := p.cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
