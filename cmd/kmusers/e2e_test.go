@@ -268,6 +268,16 @@ func TestCommandLine(t *testing.T) {
 	if a.status != 200 || !strings.Contains(string(a.Data), `"role":"admin"`) {
 		t.Fatalf("checkAuth: %d %s", a.status, a.Data)
 	}
+	// A second server on the same data dir refuses to start, clearly.
+	second := exec.Command(buildBinary(t), "serve", "--addr", freePort(t), "--data", data)
+	out, err := second.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "data dir in use") {
+		t.Fatalf("second server on the same data dir: %v\n%s", err, out)
+	}
+	// The command line still works beside the running server.
+	if out, err := run("third password\n", "reset-password", "root2"); err != nil {
+		t.Fatalf("reset-password beside a server: %v\n%s", err, out)
+	}
 }
 
 // TestMain removes the built binary after the run.

@@ -16,6 +16,7 @@ import (
 // Users is what the endpoint needs from the domain.
 type Users interface {
 	Authenticate(ctx context.Context, token string) (*users.User, error)
+	AuthenticateSession(ctx context.Context, token string) (*users.User, *users.Session, error)
 	Settings() users.Settings
 	IsActive(u *users.User) bool
 	Token(u *users.User) (string, error)
@@ -30,6 +31,8 @@ type Users interface {
 	Login(ctx context.Context, clientIP, username, password string, code *string) (*users.LoginResult, error)
 	LoginGuest(ctx context.Context, name string) (*users.User, string, error)
 	CheckPassword(u *users.User, password string) bool
+	VerifyPassword(ctx context.Context, u *users.User, password string) error
+	Refused(ctx context.Context, kind, what string)
 	OnlineUsers
 }
 
@@ -47,24 +50,29 @@ type OnlineUsers interface {
 type Handler struct {
 	users Users
 	log   *slog.Logger
-	anime AnimeLists // nil: no anime list service (see WithAnime)
+	whole chan struct{} // slots for whole-list builds of getUsers
+	anime AnimeLists    // nil: no anime list service (see WithAnime)
 }
 
 // New makes the endpoint.
-func New(u Users, log *slog.Logger) *Handler { return &Handler{users: u, log: log} }
+func New(u Users, log *slog.Logger) *Handler {
+	return &Handler{users: u, log: log, whole: make(chan struct{}, wholeListBuilds)}
+}
 
 // call is one command being served.
 type call struct {
-	ctx  context.Context
-	echo echo.Context
-	user *users.User // nil: anonymous
-	args []byte
+	ctx   context.Context
+	echo  echo.Context
+	user  *users.User // nil: anonymous
+	token string      // the caller's token, when it was valid
+	args  []byte
 	// onlineToken is the caller's token on their online server, if sent.
 	onlineToken string
 }
 
 // Command serves POST /api/command.
 func (h *Handler) Command(c echo.Context) error {
+	apiHeaders(c)
 	b, e := readBody(c.Request())
 	if e != nil {
 		return writeFail(c, e)
@@ -77,7 +85,12 @@ func (h *Handler) Command(c echo.Context) error {
 	if !ok {
 		return writeFail(c, apiErr(http.StatusNotFound, "UNKNOWN_COMMAND"))
 	}
-	cl := &call{ctx: c.Request().Context(), echo: c, args: req.Args, onlineToken: req.OnlineToken}
+	who := users.Client{IP: c.RealIP(), UserAgent: c.Request().UserAgent()}
+	if dc, err := c.Cookie(users.DeviceCookie); err == nil {
+		who.Device = dc.Value
+	}
+	ctx := users.WithClient(c.Request().Context(), who)
+	cl := &call{ctx: ctx, echo: c, args: req.Args, onlineToken: req.OnlineToken}
 	if e := h.gate(cl, req.Cmd, cmd, req.Token); e != nil {
 		return writeFail(c, e)
 	}

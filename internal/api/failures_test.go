@@ -30,6 +30,12 @@ func (f faulty) Authenticate(ctx context.Context, tok string) (*users.User, erro
 	}
 	return f.Users.Authenticate(ctx, tok)
 }
+func (f faulty) AuthenticateSession(ctx context.Context, tok string) (*users.User, *users.Session, error) {
+	if f.as != nil {
+		return f.as, &users.Session{ID: "test"}, nil
+	}
+	return f.Users.AuthenticateSession(ctx, tok)
+}
 func (faulty) Each(context.Context, *users.User, users.ListQuery, func(*users.User) error) error {
 	return errDisk
 }

@@ -49,10 +49,13 @@ type failBody struct {
 }
 
 func writeOK(c echo.Context, data any) error {
+	if _, ok := data.(notModified); ok {
+		return c.NoContent(http.StatusNotModified)
+	}
 	if raw, ok := data.(json.RawMessage); ok {
 		// Already encoded (the user list): wrap it without a copy.
 		w := c.Response()
-		w.Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+		w.Header().Set(echo.HeaderContentType, jsonType)
 		w.WriteHeader(http.StatusOK)
 		for _, part := range [][]byte{[]byte(okPrefix), raw, []byte("}")} {
 			if _, err := w.Write(part); err != nil {
@@ -68,4 +71,15 @@ const okPrefix = `{"err":false,"data":`
 
 func writeFail(c echo.Context, e *Error) error {
 	return c.JSON(e.Status, failBody{Err: true, Data: Action{Code: e.Status, Message: Message{Code: e.Code, Data: e.Data}}})
+}
+
+// jsonType is the type of every API reply, charset spelled out.
+const jsonType = "application/json; charset=utf-8"
+
+// apiHeaders marks an API reply: JSON in UTF-8, never stored by a cache
+// (the login reply carries a token).
+func apiHeaders(c echo.Context) {
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, jsonType)
+	h.Set("Cache-Control", "no-store")
 }

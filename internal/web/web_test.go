@@ -33,6 +33,7 @@ type site struct {
 	log    *testkit.Buffer
 	dbPath string
 	clock  *testkit.Clock
+	web    *web.Handler
 }
 
 func newSite(t testing.TB) *site {
@@ -52,7 +53,8 @@ func newSite(t testing.TB) *site {
 		t.Fatal(err)
 	}
 	clk := testkit.NewClock(time.Now())
-	svc, err := users.New(ctx, users.Options{Store: db, JWTSecret: bytes.Repeat([]byte("j"), 32), Log: log, Avatars: av, Now: clk.Now})
+	svc, err := users.New(ctx, users.Options{Store: db, JWTSecret: bytes.Repeat([]byte("j"), 32), Log: log, Avatars: av, Now: clk.Now,
+		SignupBurst: 1 << 20})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +62,7 @@ func newSite(t testing.TB) *site {
 	e := server.New(server.Deps{API: api.New(svc, log), DB: db, Log: log, Uploads: av, Avatars: av, Web: h})
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
-	return &site{t: t, srv: srv, svc: svc, db: db, log: lb, dbPath: dbPath, clock: clk}
+	return &site{t: t, srv: srv, svc: svc, db: db, log: lb, dbPath: dbPath, clock: clk, web: h}
 }
 
 func (s *site) code() string {
