@@ -52,6 +52,12 @@ func checkWeak(pw string, names ...string) error {
 	}
 	lower := strings.ToLower(pw)
 	for _, m := range matching.Omnimatch(pw, inputs) {
+		if (m.Pattern == "repeat" || m.Pattern == "sequence") && m.Token == pw {
+			return &weakError{"is a repeated character or a simple sequence"}
+		}
+		if m.Pattern == "dictionary" && m.DictionaryName == "passwords" && oneOff(strings.ToLower(m.Token), lower) {
+			return &weakError{"is one of the most common passwords"}
+		}
 		if m.Pattern != "dictionary" || strings.ToLower(m.Token) != lower {
 			continue
 		}
@@ -72,4 +78,18 @@ func checkWeak(pw string, names ...string) error {
 		}
 	}
 	return nil
+}
+
+// oneOff tells a common password with one symbol or digit added at either
+// end ("Password1!"), the most usual way to pass a "one symbol" rule. More
+// than one is left alone: "trololo2020" stays valid.
+func oneOff(common, pw string) bool {
+	if len(pw) != len(common)+1 {
+		return false
+	}
+	rest := strings.TrimPrefix(pw, common)
+	if rest == pw {
+		rest = strings.TrimSuffix(pw, common)
+	}
+	return len(rest) == 1 && !unicode.IsLetter(rune(rest[0]))
 }
