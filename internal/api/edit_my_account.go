@@ -15,12 +15,15 @@ func (h *Handler) editMyAccount(c *call) (any, error) {
 	if err != nil {
 		return nil, mapErr(err, errEditInvalid, editRules...)
 	}
-	if !p.Password.Set {
-		return done("USER_EDITED"), nil
+	// KM's profile modal reads message.data.onlineToken: data is always an
+	// object.
+	data := map[string]string{}
+	if p.Password.Set {
+		tok, err := h.users.Token(u)
+		if err != nil {
+			return nil, err
+		}
+		data["token"] = tok
 	}
-	tok, err := h.users.Token(u)
-	if err != nil {
-		return nil, err
-	}
-	return doneWith("USER_EDITED", map[string]string{"token": tok}), nil
+	return doneWith("USER_EDITED", data), nil
 }

@@ -20,6 +20,7 @@ var migrations = []migration{
 	{1, "users and settings", migrateV1},
 	{2, "pending avatar uploads", migrateV2},
 	{3, "per-user panel session key", migrateV3},
+	{120, "guests send statistics", migrateV120},
 }
 
 type schemaMigration struct {
@@ -140,3 +141,9 @@ type userV3 struct {
 func (userV3) TableName() string { return "users" }
 
 func migrateV3(tx *gorm.DB) error { return tx.Migrator().AddColumn(&userV3{}, "SessionKey") }
+
+// migrateV120: guests answer yes to the statistics question, as in KM (a
+// guest cannot be asked: guests cannot edit).
+func migrateV120(tx *gorm.DB) error {
+	return tx.Exec("UPDATE users SET flag_sendstats = ? WHERE type = ? AND flag_sendstats IS NULL", true, 2).Error
+}

@@ -11,6 +11,7 @@ type NewAccount struct {
 	Login    string
 	Password string
 	Role     string // "", user, admin or guest
+	Type     *int   // the type asked for (0, 1 or 2); an operator's wins over Role
 	Nickname string
 	Language string
 	Code     *string
@@ -19,6 +20,9 @@ type NewAccount struct {
 // Create makes a local account, following the contract's rules on who may
 // create which role and when a security code is needed. actor may be nil.
 func (s *Service) Create(ctx context.Context, actor *User, in NewAccount) error {
+	if in.Code != nil && *in.Code == "" {
+		in.Code = nil // an empty code field is no code
+	}
 	u, err := s.prepareAccount(actor, in)
 	if err != nil {
 		return err
@@ -51,6 +55,15 @@ func (s *Service) prepareAccount(actor *User, in NewAccount) (*User, error) {
 	typ, err := roleType(in.Role)
 	if err != nil {
 		return nil, err
+	}
+	if in.Type != nil && op {
+		if *in.Type < TypeOperator || *in.Type > TypeGuest {
+			return nil, fieldErr("type", "must be 0, 1 or 2")
+		}
+		typ = *in.Type
+	}
+	if typ == TypeOperator && actor == nil && in.Code == nil {
+		typ = TypeUser // KM's first-run page: a plain user, promoted at login with the code
 	}
 	if (typ == TypeGuest && !op) || (typ == TypeOperator && !op && in.Code == nil) {
 		return nil, ErrUnauthorized
@@ -129,7 +142,10 @@ func (s *Service) createCodes(actor *User, typ int) []CodeKind {
 // spendCreateCode uses the code; a wrong one for a new operator is the
 // contract's UNAUTHORIZED rather than a wrong sign-up code.
 func (s *Service) spendCreateCode(code *string, typ int, kinds []CodeKind) error {
-	_, err := s.codes.Use(codeString(code), kinds...)
+	if code == nil {
+		return ErrCodeNeeded // forgetting the code is not guessing it: no try spent
+	}
+	_, err := s.codes.Use(*code, kinds...)
 	if typ == TypeOperator && errors.Is(err, ErrWrongCode) {
 		return ErrUnauthorized
 	}

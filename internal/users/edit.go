@@ -146,6 +146,9 @@ func (s *Service) applyLocal(tx Tx, u *User, p Patch, hash string) error {
 	if err := applyType(u, p, hash); err != nil {
 		return err
 	}
+	if hash != "" && u.Type == TypeGuest {
+		return ErrGuestWithPassword
+	}
 	if hash != "" {
 		u.Password = hash
 		u.TokenKey = NewTokenKey() // a new password ends every token and session
@@ -170,6 +173,7 @@ func applyType(u *User, p Patch, hash string) error {
 			return fieldErr("type", "an online account cannot be a guest")
 		}
 		u.Password = ""
+		u.FlagSendstats = guestSendstats()
 	case u.Type == TypeGuest && hash == "":
 		return fieldErr("type", "a guest becomes a user only with a password")
 	}

@@ -116,11 +116,22 @@ func (s *Service) ensureUser(tx Tx, login, nickname string, typ int) error {
 // newUser fills the defaults of a new account.
 func (s *Service) newUser(login, nickname string, typ int) *User {
 	now := s.now().UTC()
-	return &User{
+	u := &User{
 		Login: login, Nickname: nickname, NicknameKey: NicknameKey(nickname), Type: typ,
 		TokenKey: NewTokenKey(), AvatarFile: BlankAvatar, FlagParentsonly: true, FlagPublic: true,
 		LastLoginAt: time.Unix(0, 0).UTC(), CreatedAt: now, AnimeListIDs: IntList{},
 	}
+	if typ == TypeGuest {
+		u.FlagSendstats = guestSendstats()
+	}
+	return u
+}
+
+// guestSendstats is a guest's statistics answer: yes, as in KM, since a
+// guest cannot be asked (guests cannot edit).
+func guestSendstats() *bool {
+	yes := true
+	return &yes
 }
 
 // BlankAvatar is the default avatar's file name.
