@@ -17,8 +17,10 @@ import (
 	"github.com/kmusers/kmusers/internal/api"
 	"github.com/kmusers/kmusers/internal/avatars"
 	"github.com/kmusers/kmusers/internal/config"
+	"github.com/kmusers/kmusers/internal/events"
 	"github.com/kmusers/kmusers/internal/secrets"
 	"github.com/kmusers/kmusers/internal/server"
+	"github.com/kmusers/kmusers/internal/socketio"
 	"github.com/kmusers/kmusers/internal/store"
 	"github.com/kmusers/kmusers/internal/users"
 	"github.com/kmusers/kmusers/internal/web"
@@ -83,6 +85,7 @@ type app struct {
 	secrets *secrets.Secrets
 	users   *users.Service
 	avatars *avatars.Service
+	events  *events.Bus // what changed, for the live faces
 }
 
 func open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, error) {
@@ -105,8 +108,10 @@ func open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, erro
 		db.Close()
 		return nil, err
 	}
+	bus := events.New()
 	svc, err := users.New(ctx, users.Options{
 		Store: db, JWTSecret: sec.JWT, Log: log, BcryptCost: cfg.BcryptCost, OnlineWindow: cfg.OnlineWindow, Avatars: av,
+		Events: bus,
 	})
 	if err == nil {
 		err = av.Sweep(ctx) // before serving: nothing is being uploaded yet
@@ -115,15 +120,17 @@ func open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, erro
 		db.Close()
 		return nil, err
 	}
-	return &app{db: db, secrets: sec, users: svc, avatars: av}, nil
+	return &app{db: db, secrets: sec, users: svc, avatars: av, events: bus}, nil
 }
 
 func (a *app) close() { a.db.Close() }
 
 // serve listens until ctx ends, then drains in-flight requests for 10 s.
 func serve(ctx context.Context, cfg *config.Config, a *app, log *slog.Logger) error {
+	cmds := api.New(a.users, log)
+	sio := socketio.New(socketio.Options{API: cmds, Events: a.events, Log: log})
 	e := server.New(server.Deps{
-		API: api.New(a.users, log), DB: a.db, Log: log, TrustedProxies: cfg.TrustedProxies,
+		API: cmds, Socket: sio, DB: a.db, Log: log, TrustedProxies: cfg.TrustedProxies,
 		Uploads: a.avatars, Avatars: a.avatars,
 		Web: web.New(a.users, a.avatars, a.secrets.CookieHash, a.secrets.CookieBlock, log),
 	})
@@ -142,6 +149,7 @@ func serve(ctx context.Context, cfg *config.Config, a *app, log *slog.Logger) er
 	case <-ctx.Done():
 	}
 	log.Info("stopping: draining requests")
+	sio.Close() // hijacked websockets are not drained by Shutdown
 	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {

@@ -43,40 +43,27 @@ func New(u Users, log *slog.Logger) *Handler { return &Handler{users: u, log: lo
 
 // call is one command being served.
 type call struct {
-	ctx  context.Context
-	echo echo.Context
-	user *users.User // nil: anonymous
-	args []byte
+	ctx      context.Context
+	user     *users.User // nil: anonymous
+	args     []byte
+	clientIP string
+	reqID    string
 }
 
 // Command serves POST /api/command.
 func (h *Handler) Command(c echo.Context) error {
 	b, e := readBody(c.Request())
 	if e != nil {
-		return writeFail(c, e)
+		return writeEnvelope(c, e.Status, failEnvelope(e))
 	}
-	req, e := decodeRequest(b, c.Request().Header)
-	if e != nil {
-		return writeFail(c, e)
-	}
-	cmd, ok := commands[req.Cmd]
-	if !ok {
-		return writeFail(c, apiErr(http.StatusNotFound, "UNKNOWN_COMMAND"))
-	}
-	cl := &call{ctx: c.Request().Context(), echo: c, args: req.Args}
-	if e := h.gate(cl, req.Cmd, cmd, req.Token); e != nil {
-		return writeFail(c, e)
-	}
-	res, err := cmd.run(h, cl)
-	if err != nil {
-		return writeFail(c, h.failure(c, req.Cmd, err, cmd.fail))
-	}
-	return writeOK(c, res)
+	status, env := h.Dispatch(c.Request().Context(), b, c.Request().Header,
+		Caller{ClientIP: c.RealIP(), RequestID: c.Response().Header().Get(echo.HeaderXRequestID)})
+	return writeEnvelope(c, status, env)
 }
 
 // failure turns an error into the wire error; anything unexpected is the
 // command's 500, logged with the request id and never shown.
-func (h *Handler) failure(c echo.Context, cmd string, err error, fallback string) *Error {
+func (h *Handler) failure(reqID, cmd string, err error, fallback string) *Error {
 	var e *Error
 	if errors.As(err, &e) {
 		if e.Status < 500 {
@@ -85,6 +72,6 @@ func (h *Handler) failure(c echo.Context, cmd string, err error, fallback string
 	} else {
 		e = apiErr(http.StatusInternalServerError, fallback)
 	}
-	h.log.Error("command failed", "cmd", cmd, "request_id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err)
+	h.log.Error("command failed", "cmd", cmd, "request_id", reqID, "err", err)
 	return e
 }

@@ -119,7 +119,7 @@ func (h *Handler) uploadFailure(c echo.Context, err error) *Error {
 	case errors.Is(err, avatars.ErrInvalid):
 		return errInvalidImage
 	}
-	return h.failure(c, "importfile", err, errUploadFailure.Code)
+	return h.failure(c.Response().Header().Get(echo.HeaderXRequestID), "importfile", err, errUploadFailure.Code)
 }
 
 // writeUploadFail answers in the command envelope, with the KM REST shape

@@ -25,7 +25,7 @@ func (h *Handler) login(c *call) (any, error) {
 	if e := decodeArgs(c.args, &a); e != nil {
 		return nil, e
 	}
-	res, err := h.users.Login(c.ctx, c.echo.RealIP(), a.Username, a.Password, a.SecurityCode.ptr())
+	res, err := h.users.Login(c.ctx, c.clientIP, a.Username, a.Password, a.SecurityCode.ptr())
 	if err != nil {
 		return nil, mapErr(err, nil,
 			rule{users.ErrBadCredentials, errLogError},

@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/kmusers/kmusers/internal/api"
+	"github.com/kmusers/kmusers/internal/socketio"
 	"github.com/kmusers/kmusers/internal/web"
 )
 
@@ -31,7 +32,8 @@ type Deps struct {
 	TrustedProxies []*net.IPNet
 	Uploads        api.Uploads
 	Avatars        AvatarFiles
-	Web            *web.Handler // nil: no panel (API tests)
+	Web            *web.Handler     // nil: no panel (API tests)
+	Socket         *socketio.Server // nil: no socket.io endpoint
 }
 
 // AvatarFiles serves avatar bytes by file name.
@@ -53,7 +55,11 @@ func New(d Deps) *echo.Echo {
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{
 		// Avatars are compressed images already; the list of every user is
 		// large enough that compressing it would cost more than it saves.
-		Skipper: func(c echo.Context) bool { return strings.HasPrefix(c.Request().URL.Path, "/avatars/") },
+		// socket.io compresses its own frames and hijacks the connection.
+		Skipper: func(c echo.Context) bool {
+			p := c.Request().URL.Path
+			return strings.HasPrefix(p, "/avatars/") || strings.HasPrefix(p, socketio.Path)
+		},
 	}))
 	routes(e, d)
 	return e
@@ -65,6 +71,9 @@ func routes(e *echo.Echo, d Deps) {
 	e.POST("/api/command", d.API.Command)
 	e.POST("/api/importfile", d.API.ImportFile(d.Uploads))
 	e.GET("/avatars/:file", serveAvatar(d.Avatars))
+	if d.Socket != nil {
+		e.Any(socketio.Path+"*", socketEndpoint(d.Socket))
+	}
 	if d.Web != nil {
 		d.Web.Register(e)
 	}
@@ -160,7 +169,7 @@ func accessLog(log *slog.Logger) echo.MiddlewareFunc {
 			start := time.Now()
 			err := next(c)
 			p := c.Request().URL.Path
-			if p == "/healthz" || strings.HasPrefix(p, "/static/") {
+			if p == "/healthz" || strings.HasPrefix(p, "/static/") || strings.HasPrefix(p, socketio.Path) {
 				return err
 			}
 			status := c.Response().Status
@@ -201,5 +210,14 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 			return
 		}
 		_ = c.String(code, msg)
+	}
+}
+
+// socketEndpoint hands socket.io's polling and websocket requests to its
+// server, with the client address the router trusts.
+func socketEndpoint(s *socketio.Server) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		s.ServeHTTP(c.Response(), socketio.WithClientIP(c.Request(), c.RealIP()))
+		return nil
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"time"
+
+	"github.com/kmusers/kmusers/internal/events"
 )
 
 // Authenticate checks a token and returns its user as stored now, so that
@@ -38,7 +40,11 @@ func (s *Service) Touch(ctx context.Context, u *User) {
 		s.log.Warn("activity not recorded", "login", u.Login, "err", err)
 		return
 	}
+	wasOnline := s.IsActive(u)
 	u.LastLoginAt = now
+	if !wasOnline {
+		s.publish(events.UserUpdated, u.Login, "") // came online
+	}
 }
 
 // Token signs a new token for u.

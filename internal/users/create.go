@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	"github.com/kmusers/kmusers/internal/events"
 )
 
 // NewAccount is a createUser request. Code is nil when none was sent.
@@ -46,6 +48,7 @@ func (s *Service) Create(ctx context.Context, actor *User, in NewAccount) error 
 		return fmt.Errorf("users: create %s: %w", u.Login, err)
 	}
 	s.log.Info("user created", "login", u.Login, "type", u.Type)
+	s.publish(events.UsersUpdated, u.Login, "")
 	return nil
 }
 

@@ -3,6 +3,8 @@ package users
 import (
 	"context"
 	"fmt"
+
+	"github.com/kmusers/kmusers/internal/events"
 )
 
 // Delete removes an account. Its tokens die with it: they name a user that
@@ -26,5 +28,6 @@ func (s *Service) Delete(ctx context.Context, login string) (*User, error) {
 	}
 	s.removeAvatar(gone.AvatarFile)
 	s.log.Info("user deleted", "login", login)
+	s.publish(events.UsersUpdated, login, "")
 	return gone, nil
 }

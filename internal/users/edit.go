@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"github.com/kmusers/kmusers/internal/events"
 )
 
 // Edit is an operator's edit of any account (editUser). target is the
@@ -55,6 +57,11 @@ func (s *Service) update(ctx context.Context, login string, fn func(Tx, *User) e
 		return nil, err
 	}
 	s.afterAvatarChange(oldAvatar, out)
+	if out.Login != login {
+		s.publish(events.UserUpdated, login, out.Login)
+	} else {
+		s.publish(events.UserUpdated, login, "")
+	}
 	return out, nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/kmusers/kmusers/internal/events"
 	"github.com/kmusers/kmusers/internal/throttle"
 )
 
@@ -21,6 +22,7 @@ type Options struct {
 	BcryptCost   int
 	OnlineWindow time.Duration // how long after a request a user counts as online
 	Avatars      AvatarFiles   // may be nil: no avatar files to remove
+	Events       *events.Bus   // may be nil: nobody listens to changes
 }
 
 // Service carries out every user action of the API and the panel.
@@ -36,6 +38,7 @@ type Service struct {
 	loginLimit   *throttle.Limiter
 
 	avatars AvatarFiles
+	events  *events.Bus
 
 	settingsMu sync.RWMutex
 	settings   Settings
@@ -64,7 +67,7 @@ func New(ctx context.Context, o Options) (*Service, error) {
 	}
 	s := &Service{
 		store: o.Store, hasher: h, tokens: NewTokens(o.JWTSecret), log: o.Log, now: o.Now,
-		onlineWindow: o.OnlineWindow, avatars: o.Avatars,
+		onlineWindow: o.OnlineWindow, avatars: o.Avatars, events: o.Events,
 		ipLimit:    throttle.New(ipFailures, failureWindow, o.Now),
 		loginLimit: throttle.New(loginFailures, failureWindow, o.Now),
 	}
@@ -152,3 +155,8 @@ func (s *Service) IsActive(u *User) bool { return u.LastLoginAt.After(s.OnlineSi
 
 // System is the actor of the command line: it acts as an operator.
 func System() *User { return &User{Login: "(system)", Type: TypeOperator} }
+
+// publish tells the live faces what changed, after the commit.
+func (s *Service) publish(kind, login, newLogin string) {
+	s.events.Publish(events.Event{Kind: kind, Login: login, NewLogin: newLogin})
+}
