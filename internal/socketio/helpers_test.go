@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"testing"
 	"time"
 
@@ -187,7 +188,10 @@ func (v *env) dial(tr transport) (*client.Socket, error) {
 
 type connError struct{ args []any }
 
-func (e connError) Error() string { b, _ := json.Marshal(e.args); return "connection failed: " + string(b) }
+func (e connError) Error() string {
+	b, _ := json.Marshal(e.args)
+	return "connection failed: " + string(b)
+}
 
 func errorOf(args []any) error { return connError{args} }
 
@@ -220,3 +224,5 @@ func normal(t *testing.T, v any) any {
 }
 
 func same(a, b any) bool { return reflect.DeepEqual(a, b) }
+
+func runtimeGosched() { runtime.Gosched() }
