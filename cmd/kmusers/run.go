@@ -128,11 +128,12 @@ func (a *app) close() { a.db.Close() }
 // serve listens until ctx ends, then drains in-flight requests for 10 s.
 func serve(ctx context.Context, cfg *config.Config, a *app, log *slog.Logger) error {
 	cmds := api.New(a.users, log)
+	panel := web.New(a.users, a.avatars, a.secrets.CookieHash, a.secrets.CookieBlock, log).Live(a.events)
 	sio := socketio.New(socketio.Options{API: cmds, Events: a.events, Log: log})
 	e := server.New(server.Deps{
 		API: cmds, Socket: sio, DB: a.db, Log: log, TrustedProxies: cfg.TrustedProxies,
 		Uploads: a.avatars, Avatars: a.avatars,
-		Web: web.New(a.users, a.avatars, a.secrets.CookieHash, a.secrets.CookieBlock, log),
+		Web: panel,
 	})
 	go expireUploads(ctx, a.avatars, log)
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -140,6 +141,7 @@ func serve(ctx context.Context, cfg *config.Config, a *app, log *slog.Logger) er
 		return err
 	}
 	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	srv.RegisterOnShutdown(panel.StopLive) // event streams would hold the drain
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("listening", "addr", "http://"+ln.Addr().String())

@@ -58,7 +58,7 @@ func New(d Deps) *echo.Echo {
 		// socket.io compresses its own frames and hijacks the connection.
 		Skipper: func(c echo.Context) bool {
 			p := c.Request().URL.Path
-			return strings.HasPrefix(p, "/avatars/") || strings.HasPrefix(p, socketio.Path)
+			return strings.HasPrefix(p, "/avatars/") || strings.HasPrefix(p, socketio.Path) || p == "/events"
 		},
 	}))
 	routes(e, d)

@@ -69,7 +69,7 @@ func (h *Handler) userList(c echo.Context) error {
 	}
 	now := h.users.Now()
 	l := partials.UserList{Query: q, Total: total, Pages: int((total + pageSize - 1) / pageSize),
-		Operator: v.Type == users.TypeOperator}
+		Operator: v.Type == users.TypeOperator, Live: h.bus != nil}
 	for i := range list {
 		u := &list[i]
 		l.Rows = append(l.Rows, partials.UserRow{Login: u.Login, Nickname: u.Nickname, Avatar: u.AvatarFile,

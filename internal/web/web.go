@@ -6,12 +6,14 @@ package web
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/sessions"
 
 	"github.com/kmusers/kmusers/internal/avatars"
+	"github.com/kmusers/kmusers/internal/events"
 	"github.com/kmusers/kmusers/internal/users"
 )
 
@@ -52,6 +54,10 @@ type Handler struct {
 	log     *slog.Logger
 	// setupDone caches "a human operator exists": once true, it stays true.
 	setupDone atomic.Bool
+
+	bus      *events.Bus // nil: pages are not live
+	liveStop chan struct{}
+	liveOnce sync.Once
 }
 
 // New makes the panel with the cookie keys from the data dir.
