@@ -29,14 +29,14 @@ import (
 
 // env is one real server on a loopback port, with a fresh SQLite file.
 type env struct {
-	t   *testing.T
+	t   testing.TB
 	url string
 	svc *users.Service
 	sio *socketio.Server
 	log *testkit.Buffer
 }
 
-func newEnv(t *testing.T, o socketio.Options) *env {
+func newEnv(t testing.TB, o socketio.Options) *env {
 	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "kmusers.db"))
