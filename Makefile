@@ -1,9 +1,11 @@
 # kmusers: run `make help` for the targets.
 BIN      := bin/kmusers
+# Go lives in /usr/local/go on a fresh machine of this project's kind, not always on PATH.
+export PATH := /usr/local/go/bin:$(PATH)
 PKGS     := ./...
 FUZZTIME ?= 5s
 
-.PHONY: help run build test fuzz lint generate check-generated screenshots bench clean
+.PHONY: help run build test deps mutation fuzz lint generate check-generated screenshots bench clean
 
 help: ## show this help
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -14,9 +16,17 @@ build: ## build bin/kmusers
 run: build ## serve http://127.0.0.1:1337 with state in ./data
 	./$(BIN) serve --addr 127.0.0.1:1337 --data ./data
 
-test: ## the whole test suite, then each fuzz target for $(FUZZTIME)
+test: deps ## install what the tests need, run the whole suite, the mutations, then each fuzz target for $(FUZZTIME)
 	go test -count=1 $(PKGS)
+	$(MAKE) mutation
 	$(MAKE) fuzz
+
+deps: ## install or start what the tests need (quiet when all is there), and prove a second run changes nothing
+	@scripts/test-deps
+	@scripts/test-deps-twice
+
+mutation: ## break each rule of testdata/mutations in turn; fails when a test does not notice
+	go run ./cmd/mutate
 
 fuzz: ## run each fuzz target briefly
 	go test -run '^$$' -fuzz '^FuzzDecodeRequest$$' -fuzztime $(FUZZTIME) ./internal/api
@@ -35,7 +45,7 @@ check-generated: generate ## fail when the committed views are stale
 
 screenshots: ## run the browser test and save docs/screenshots/*.png
 	mkdir -p docs/screenshots
-	KMUSERS_SCREENSHOTS=$(CURDIR)/docs/screenshots go test -count=1 -run '^TestPanelInBrowser$$' ./internal/web
+	KMUSERS_SCREENSHOTS=$(CURDIR)/docs/screenshots go test -count=1 -run '^Test(PanelInBrowser|MyAnimeSongsInBrowser)$$' ./internal/web
 
 bench: ## benchmarks (see docs/PERFORMANCE.md)
 	go test -run '^$$' -bench . -benchmem -benchtime 2s ./internal/...

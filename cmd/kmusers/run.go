@@ -14,10 +14,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kmusers/kmusers/internal/animelist"
 	"github.com/kmusers/kmusers/internal/api"
 	"github.com/kmusers/kmusers/internal/avatars"
 	"github.com/kmusers/kmusers/internal/config"
 	"github.com/kmusers/kmusers/internal/events"
+	"github.com/kmusers/kmusers/internal/mail"
+	"github.com/kmusers/kmusers/internal/online"
 	"github.com/kmusers/kmusers/internal/secrets"
 	"github.com/kmusers/kmusers/internal/server"
 	"github.com/kmusers/kmusers/internal/socketio"
@@ -30,6 +33,7 @@ const usage = `usage:
   kmusers [serve] [flags]            serve the API and the panel (default)
   kmusers create-operator LOGIN      create an operator; password on stdin
   kmusers reset-password LOGIN       set a local password; password on stdin
+  kmusers import-karas DIR           import a Karaoke Mugen base (karaokes/, tags/) as the song catalogue
 Flags (each also read from KMUSERS_<NAME>): run "kmusers serve -h".`
 
 // run wires everything by constructors and runs one command.
@@ -41,9 +45,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	var login string
 	switch cmd {
 	case "serve":
-	case "create-operator", "reset-password":
+	case "create-operator", "reset-password", "import-karas":
 		if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-			return fmt.Errorf("%s needs a LOGIN\n%s", cmd, usage)
+			return fmt.Errorf("%s needs a %s\n%s", cmd, map[bool]string{true: "DIR", false: "LOGIN"}[cmd == "import-karas"], usage)
 		}
 		login, args = args[0], args[1:]
 	case "help", "-h", "--help":
@@ -57,7 +61,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return err
 	}
 	log := newLogger(cfg, stderr)
-	app, err := open(ctx, cfg, log)
+	oenv, err := readOnlineEnv(getenv, cfg)
+	if err != nil {
+		return err
+	}
+	app, err := open(ctx, cfg, log, cmd == "serve", oenv)
 	if err != nil {
 		return err
 	}
@@ -67,6 +75,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return createOperator(ctx, app.users, login, stdin)
 	case "reset-password":
 		return resetPassword(ctx, app.users, login, stdin)
+	case "import-karas":
+		return importKaras(ctx, app.db, login, stderr)
 	}
 	return serve(ctx, cfg, app, log)
 }
@@ -85,10 +95,15 @@ type app struct {
 	secrets *secrets.Secrets
 	users   *users.Service
 	avatars *avatars.Service
+	anime   *animelist.Service
+	online  onlineEnv
 	events  *events.Bus // what changed, for the live faces
 }
 
-func open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, error) {
+// open opens the data dir. Only a server start cleans up after the last run
+// (temporary guests, avatar files) and draws security codes: the command-line
+// tools must be safe while a server is running on the same data dir.
+func open(ctx context.Context, cfg *config.Config, log *slog.Logger, serverStart bool, oenv onlineEnv) (*app, error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("data dir: %w", err)
 	}
@@ -109,32 +124,52 @@ func open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, erro
 		return nil, err
 	}
 	bus := events.New()
+	anime, err := newAnimeLists(cfg, db, log)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	remote, err := online.NewClient(oenv.resolve, log)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
 	svc, err := users.New(ctx, users.Options{
 		Store: db, JWTSecret: sec.JWT, Log: log, BcryptCost: cfg.BcryptCost, OnlineWindow: cfg.OnlineWindow, Avatars: av,
+		Tool: !serverStart, Remote: remote, AvatarIO: online.Avatars{Service: av}, Anime: anime,
 		Events: bus,
 	})
-	if err == nil {
+	if err == nil && serverStart {
 		err = av.Sweep(ctx) // before serving: nothing is being uploaded yet
 	}
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
-	return &app{db: db, secrets: sec, users: svc, avatars: av, events: bus}, nil
+	return &app{db: db, secrets: sec, users: svc, avatars: av, anime: anime, online: oenv, events: bus}, nil
 }
 
 func (a *app) close() { a.db.Close() }
 
 // serve listens until ctx ends, then drains in-flight requests for 10 s.
 func serve(ctx context.Context, cfg *config.Config, a *app, log *slog.Logger) error {
-	cmds := api.New(a.users, log)
-	panel := web.New(a.users, a.avatars, a.secrets.CookieHash, a.secrets.CookieBlock, log).Live(a.events)
+	mailer := mail.NewQueue(a.online.smtp, log)
+	defer func() {
+		mctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		mailer.Close(mctx)
+	}()
+	cmds := api.New(a.users, log).WithAnime(a.anime)
+	panel := web.New(a.users, a.avatars, a.secrets.CookieHash, a.secrets.CookieBlock, log).WithAnime(a.anime).Live(a.events)
 	sio := socketio.New(socketio.Options{API: cmds, Events: a.events, Log: log})
 	e := server.New(server.Deps{
 		API: cmds, Socket: sio, DB: a.db, Log: log, TrustedProxies: cfg.TrustedProxies,
 		Uploads: a.avatars, Avatars: a.avatars,
-		Web: panel,
+		Web:    panel,
+		Online: online.NewHost(a.users, a.avatars, mailer, a.online.publicURL, log),
 	})
+	a.anime.Start(ctx)
+	defer a.anime.Stop() // after the drain: no request is left to queue a fetch
 	go expireUploads(ctx, a.avatars, log)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

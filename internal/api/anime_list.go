@@ -1,14 +1,97 @@
 package api
 
-type animeListArgs struct {
-	Filter string `json:"filter"`
-	From   int    `json:"from"`
-	Size   int    `json:"size"`
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/kmusers/kmusers/internal/animelist"
+	"github.com/kmusers/kmusers/internal/karas"
+	"github.com/kmusers/kmusers/internal/users"
+)
+
+// AnimeLists is what the anime commands need from the anime list domain.
+type AnimeLists interface {
+	Refresh(ctx context.Context, u *users.User) error
+	List(ctx context.Context, viewer *users.User, q animelist.Query) (karas.AnimePage, error)
 }
 
+// WithAnime plugs the anime list service in; without it getAnimeList is
+// empty and refreshAnimeList fails.
+func (h *Handler) WithAnime(a AnimeLists) *Handler {
+	h.anime = a
+	return h
+}
+
+var errRefreshAnime = apiErr(http.StatusInternalServerError, "REFRESH_ANIME_LIST_ERROR")
+
+// refreshAnimeList fetches a local account's list now. Online accounts keep
+// the behaviour of a server that does not respond: their host fetches, and
+// this build has no online client.
+func (h *Handler) refreshAnimeList(c *call) (any, error) {
+	if c.user.IsOnline() {
+		return nil, errRefreshAnime.with("online server not responding")
+	}
+	err := animelist.Eligible(c.user)
+	switch {
+	case err != nil:
+	case h.anime == nil:
+		err = errors.New("no anime list service")
+	default:
+		err = h.anime.Refresh(c.ctx, c.user)
+	}
+	if err == nil {
+		return nil, nil
+	}
+	return nil, mapErr(err, nil,
+		rule{animelist.ErrNoSource, errInvalidData.with(map[string]string{
+			"anime_list_to_fetch": "choose anilist, myanimelist or kitsu and set your name there in social_networks"})},
+		rule{animelist.ErrBadName, errInvalidData.with(map[string]string{
+			"social_networks": "not a valid name for this provider (Kitsu needs the numeric user id)"})},
+		rule{animelist.ErrUserNotFound, errRefreshAnime.with("USER_NOT_FOUND_AT_PROVIDER")},
+		rule{animelist.ErrTooSoon, errRefreshAnime.with("TOO_SOON")},
+		rule{animelist.ErrNotConfigured, errRefreshAnime.with("PROVIDER_NOT_CONFIGURED")},
+		rule{animelist.ErrProvider, errRefreshAnime.with("PROVIDER_ERROR")},
+		rule{context.DeadlineExceeded, errRefreshAnime.with("PROVIDER_ERROR")})
+}
+
+type animeListArgs struct {
+	Filter string   `json:"filter"`
+	From   animeInt `json:"from"`
+	Size   animeInt `json:"size"`
+	Order  string   `json:"order"`
+}
+
+// animeInt is a whole number sent as a JSON number or a numeric string, as
+// KM's panels send from and size (SPEC §4).
+type animeInt int
+
+func (n *animeInt) UnmarshalJSON(b []byte) error {
+	s := strings.TrimSpace(string(b))
+	if s == "null" {
+		return nil
+	}
+	if strings.HasPrefix(s, `"`) {
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+	}
+	v, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil {
+		return &codeError{"must be a whole number"}
+	}
+	*n = animeInt(v)
+	return nil
+}
+
+// animeList is KM's getKaras reply.
 type animeList struct {
-	Infos   animeListInfos `json:"infos"`
-	Content []any          `json:"content"`
+	Infos   animeListInfos               `json:"infos"`
+	I18n    map[string]map[string]string `json:"i18n"`
+	Content []kmKara                     `json:"content"`
 }
 
 type animeListInfos struct {
@@ -17,15 +100,108 @@ type animeListInfos struct {
 	To    int `json:"to"`
 }
 
-// getAnimeList returns the songs matching the user's anime list. There is
-// no song catalogue nor fetched list yet, so the list is empty for everyone.
+// kmKara is one song in KM's DBKara shape: titles by language, each tag
+// type as a list of tags, tid as KM's "tid~type" strings.
+type kmKara struct {
+	KID                   string            `json:"kid"`
+	Titles                map[string]string `json:"titles"`
+	TitlesAliases         []string          `json:"titles_aliases"`
+	TitlesDefaultLanguage string            `json:"titles_default_language"`
+	Year                  int               `json:"year"`
+	SongOrder             *int              `json:"songorder"`
+	Repository            string            `json:"repository"`
+	Karafile              string            `json:"karafile"`
+	Mediafile             string            `json:"mediafile"`
+	Duration              int               `json:"duration"`
+	CreatedAt             string            `json:"created_at"`
+	ModifiedAt            string            `json:"modified_at"`
+	TID                   []string          `json:"tid"`
+	AnilistIDs            []int             `json:"anilist_ids"`
+	MyanimelistIDs        []int             `json:"myanimelist_ids"`
+	KitsuIDs              []int             `json:"kitsu_ids"`
+	Series                []karas.TagRef    `json:"series"`
+	Singers               []karas.TagRef    `json:"singers"`
+	Songtypes             []karas.TagRef    `json:"songtypes"`
+	Creators              []karas.TagRef    `json:"creators"`
+	Langs                 []karas.TagRef    `json:"langs"`
+	Authors               []karas.TagRef    `json:"authors"`
+	Misc                  []karas.TagRef    `json:"misc"`
+	Songwriters           []karas.TagRef    `json:"songwriters"`
+	Groups                []karas.TagRef    `json:"groups"`
+	Families              []karas.TagRef    `json:"families"`
+	Origins               []karas.TagRef    `json:"origins"`
+	Genres                []karas.TagRef    `json:"genres"`
+	Platforms             []karas.TagRef    `json:"platforms"`
+	Versions              []karas.TagRef    `json:"versions"`
+	Warnings              []karas.TagRef    `json:"warnings"`
+	Collections           []karas.TagRef    `json:"collections"`
+	Singergroups          []karas.TagRef    `json:"singergroups"`
+	Franchises            []karas.TagRef    `json:"franchises"`
+}
+
+// tagLists are kmKara's tag lists by KM tag type, in KM's order.
+func (k *kmKara) tagLists() []struct {
+	typ string
+	dst *[]karas.TagRef
+} {
+	return []struct {
+		typ string
+		dst *[]karas.TagRef
+	}{{"series", &k.Series}, {"singers", &k.Singers}, {"songtypes", &k.Songtypes}, {"creators", &k.Creators},
+		{"langs", &k.Langs}, {"authors", &k.Authors}, {"misc", &k.Misc}, {"songwriters", &k.Songwriters},
+		{"groups", &k.Groups}, {"families", &k.Families}, {"origins", &k.Origins}, {"genres", &k.Genres},
+		{"platforms", &k.Platforms}, {"versions", &k.Versions}, {"warnings", &k.Warnings},
+		{"collections", &k.Collections}, {"singergroups", &k.Singergroups}, {"franchises", &k.Franchises}}
+}
+
+// getAnimeList returns the songs of the caller's anime list: guests and
+// users without a list get the empty list, as in KM.
 func (h *Handler) getAnimeList(c *call) (any, error) {
 	var a animeListArgs
 	if e := decodeArgs(c.args, &a); e != nil {
 		return nil, e
 	}
-	if a.From < 0 || a.Size < 0 {
+	from, size := int(a.From), int(a.Size)
+	if from < 0 || size < 0 {
 		return nil, errInvalidData.with(map[string]string{"from": "from and size must be 0 or more"})
 	}
-	return animeList{Infos: animeListInfos{From: a.From, To: a.From}, Content: []any{}}, nil
+	out := animeList{Infos: animeListInfos{From: from, To: from}, I18n: map[string]map[string]string{}, Content: []kmKara{}}
+	if h.anime == nil {
+		return out, nil
+	}
+	page, err := h.anime.List(c.ctx, c.user, animelist.Query{Filter: a.Filter, Order: a.Order, From: from, Size: size})
+	if err != nil {
+		return nil, err
+	}
+	out.Infos.Count = page.Count
+	out.Infos.To = from + len(page.Songs)
+	for _, s := range page.Songs {
+		out.Content = append(out.Content, toKM(s, out.I18n))
+	}
+	return out, nil
+}
+
+func toKM(s karas.Song, i18n map[string]map[string]string) kmKara {
+	k := kmKara{KID: s.KID, Titles: s.Titles, TitlesAliases: s.Aliases, TitlesDefaultLanguage: s.DefaultLanguage,
+		Year: s.Year, SongOrder: s.SongOrder, Repository: s.Repository, Karafile: s.File, Mediafile: s.MediaFile,
+		Duration: s.Duration, CreatedAt: s.CreatedAt, ModifiedAt: s.ModifiedAt, TID: []string{},
+		AnilistIDs: nonNil(s.AnimeIDs[karas.AniList]), MyanimelistIDs: nonNil(s.AnimeIDs[karas.MyAnimeList]),
+		KitsuIDs: nonNil(s.AnimeIDs[karas.Kitsu])}
+	if k.TitlesAliases == nil {
+		k.TitlesAliases = []string{}
+	}
+	for n, l := range k.tagLists() {
+		refs := s.Resolved[l.typ]
+		if refs == nil {
+			refs = []karas.TagRef{}
+		}
+		*l.dst = refs
+		for _, r := range refs {
+			k.TID = append(k.TID, r.TID+"~"+strconv.Itoa(n+1)) // KM numbers its types from 1, in this order
+			if len(r.I18n) > 0 {
+				i18n[r.TID] = r.I18n
+			}
+		}
+	}
+	return k
 }

@@ -30,12 +30,23 @@ type Users interface {
 	Login(ctx context.Context, clientIP, username, password string, code *string) (*users.LoginResult, error)
 	LoginGuest(ctx context.Context, name string) (*users.User, string, error)
 	CheckPassword(u *users.User, password string) bool
+	OnlineUsers
+}
+
+// OnlineUsers is what the commands of online accounts need from the domain.
+type OnlineUsers interface {
+	EditOnline(ctx context.Context, me *users.User, onlineToken string, p users.Patch) (*users.User, string, error)
+	ConvertToOnline(ctx context.Context, me *users.User, instance, password string) (*users.Converted, error)
+	ConvertToLocal(ctx context.Context, me *users.User, password string) (*users.Converted, error)
+	OnlineResetPassword(ctx context.Context, login string) error
+	OnlineAvailable(ctx context.Context, u *users.User, onlineToken string) bool
 }
 
 // Handler serves the command endpoint.
 type Handler struct {
 	users Users
 	log   *slog.Logger
+	anime AnimeLists // nil: no anime list service (see WithAnime)
 }
 
 // New makes the endpoint.
@@ -48,6 +59,8 @@ type call struct {
 	args     []byte
 	clientIP string
 	reqID    string
+	// onlineToken is the caller's token on their online server, if sent.
+	onlineToken string
 }
 
 // Command serves POST /api/command.

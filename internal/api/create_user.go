@@ -33,6 +33,9 @@ var createRules = []rule{
 	{users.ErrOnlineDisabled, apiErr(http.StatusForbidden, "USER_CREATE_ERROR").with("Creating online accounts is not allowed on this instance")},
 	{users.ErrHostNotAllowed, apiErr(http.StatusForbidden, "USER_CREATE_ERROR").with("This online server is not allowed on this instance")},
 	{users.ErrUnreachable, errNotResponding},
+	{users.ErrOnlineTaken, apiErr(http.StatusConflict, "USER_ALREADY_EXISTS_ONLINE")},
+	{users.ErrRemoteDisabled, apiErr(http.StatusForbidden, "USER_CREATE_ERROR_ONLINE_DISABLED")},
+	{users.ErrRemoteCreate, apiErr(http.StatusInternalServerError, "USER_CREATE_ERROR_ONLINE")},
 }
 
 // createUser signs up a user, or lets an operator create any account.

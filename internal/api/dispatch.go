@@ -34,7 +34,7 @@ func (h *Handler) Dispatch(ctx context.Context, raw []byte, header http.Header, 
 	if !ok {
 		return errUnknownCommand.Status, failEnvelope(errUnknownCommand)
 	}
-	cl := &call{ctx: ctx, args: req.Args, clientIP: who.ClientIP, reqID: who.RequestID}
+	cl := &call{ctx: ctx, args: req.Args, clientIP: who.ClientIP, reqID: who.RequestID, onlineToken: req.OnlineToken}
 	if e := h.gate(cl, req.Cmd, cmd, req.Token); e != nil {
 		return e.Status, failEnvelope(e)
 	}

@@ -11,6 +11,9 @@ func (h *Handler) editMyAccount(c *call) (any, error) {
 	if err != nil {
 		return nil, mapErr(err, errEditInvalid, editRules...)
 	}
+	if c.user.IsOnline() {
+		return h.editMyOnlineAccount(c, p)
+	}
 	u, err := h.users.EditMe(c.ctx, c.user, p)
 	if err != nil {
 		return nil, mapErr(err, errEditInvalid, editRules...)

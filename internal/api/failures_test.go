@@ -3,6 +3,8 @@ package api_test
 import (
 	"context"
 	"errors"
+	"image/color"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -110,5 +112,29 @@ func TestOnlineAccountsWithoutTheirServer(t *testing.T) {
 	v.do(op, "getUser", map[string]any{"username": "dan@kara.moe"}).want(t, 200, "").into(t, &p)
 	if p.Type != 0 || p.Bio != nil {
 		t.Fatalf("online user edit: type %d bio %v (only type and flag_tutorial_done apply)", p.Type, p.Bio)
+	}
+}
+
+// brokenAuth fails every token check as a broken disk would.
+type brokenAuth struct{ api.Users }
+
+func (brokenAuth) Authenticate(context.Context, string) (*users.User, error) { return nil, errDisk }
+
+// A database error while checking an upload's token is the server's fault:
+// a clean 500, logged, not a 401 that tells the client its token is bad.
+func TestUploadWithABrokenDatabaseIs500(t *testing.T) {
+	t.Parallel()
+	v := newEnv(t)
+	tok := v.user("bob")
+	lb := &testkit.Buffer{}
+	log := lb.Logger()
+	w := &env{t: t, e: server.New(server.Deps{API: api.New(brokenAuth{v.svc}, log), DB: v.db, Log: log, Uploads: v.avatars,
+		Avatars: v.avatars})}
+	rec, _ := w.upload(tok, "/api/importfile", "a.png", testPNG(t, 8, 8, color.NRGBA{A: 255}))
+	if rec.Code != http.StatusInternalServerError || strings.Contains(rec.Body.String(), "disk") {
+		t.Fatalf("upload with a broken database: %d %s", rec.Code, rec.Body)
+	}
+	if !strings.Contains(lb.String(), "request_id=") {
+		t.Fatal("the 500 was not logged with a request id")
 	}
 }

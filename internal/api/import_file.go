@@ -65,8 +65,11 @@ func (h *Handler) uploader(c echo.Context) (*users.User, *Error) {
 		return nil, errNotLoggedIn
 	}
 	u, err := h.users.Authenticate(c.Request().Context(), token)
-	if err != nil {
+	if errors.Is(err, users.ErrInvalidToken) {
 		return nil, errInvalidToken
+	}
+	if err != nil {
+		return nil, h.failure(c.Response().Header().Get(echo.HeaderXRequestID), "importfile", err, errUploadFailure.Code) // the database, not the client
 	}
 	if u.Type == users.TypeGuest {
 		return nil, errNotGuest

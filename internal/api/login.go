@@ -32,7 +32,7 @@ func (h *Handler) login(c *call) (any, error) {
 			rule{users.ErrTooManyAttempts, errTooMany},
 			rule{users.ErrUnreachable, errNotResponding})
 	}
-	return loginResult{Token: res.Token, Username: res.User.Login, Role: res.User.Role()}, nil
+	return loginResult{Token: res.Token, OnlineToken: res.OnlineToken, Username: res.User.Login, Role: res.User.Role()}, nil
 }
 
 type loginGuestArgs struct {
@@ -64,5 +64,10 @@ type checkAuthResult struct {
 
 // checkAuth tells who the token belongs to, with the role as stored now.
 func (h *Handler) checkAuth(c *call) (any, error) {
-	return checkAuthResult{Username: c.user.Login, Role: c.user.Role()}, nil
+	res := checkAuthResult{Username: c.user.Login, Role: c.user.Role()}
+	if c.user.IsOnline() {
+		ok := h.users.OnlineAvailable(c.ctx, c.user, c.onlineToken)
+		res.OnlineAvailable = &ok
+	}
+	return res, nil
 }

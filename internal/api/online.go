@@ -2,14 +2,19 @@ package api
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/kmusers/kmusers/internal/users"
 )
 
-// The commands below need the account's online server. This build has no
-// online client yet, so they answer as for a server that does not respond,
-// after every local check: never a fake success.
+// The commands of online accounts (name@host): the domain talks to the
+// host; here the arguments are decoded and the errors mapped.
+
+var (
+	errOnlineTaken    = apiErr(http.StatusConflict, "USER_ALREADY_EXISTS_ONLINE")
+	errWrongPassword  = errInvalidData.with(map[string]string{"password": "is wrong"})
+	errDeleteOnline   = apiErr(http.StatusInternalServerError, "USER_DELETE_ERROR_ONLINE")
+	errOnlineTokenBad = errEditForbidden.with("ONLINE_TOKEN_INVALID")
+)
 
 type convertToOnlineArgs struct {
 	Instance string `json:"instance"`
@@ -21,20 +26,20 @@ func (h *Handler) convertToOnline(c *call) (any, error) {
 	if e := decodeArgs(c.args, &a); e != nil {
 		return nil, e
 	}
-	u := c.user
-	switch {
-	case u.Login == users.AdminLogin:
-		return nil, apiErr(http.StatusInternalServerError, "ADMIN_CONVERT_ERROR")
-	case u.IsOnline():
-		return nil, apiErr(http.StatusConflict, "USER_ALREADY_EXISTS_ONLINE")
-	case !h.users.CheckPassword(u, a.Password):
-		return nil, errInvalidData.with(map[string]string{"password": "is wrong"})
+	res, err := h.users.ConvertToOnline(c.ctx, c.user, a.Instance, a.Password)
+	if err != nil {
+		return nil, mapErr(err, errInvalidData,
+			rule{users.ErrAdminProtected, apiErr(http.StatusInternalServerError, "ADMIN_CONVERT_ERROR")},
+			rule{users.ErrAlreadyOnline, errOnlineTaken},
+			rule{users.ErrOnlineTaken, errOnlineTaken},
+			rule{users.ErrWrongPassword, errWrongPassword},
+			rule{users.ErrOnlineDisabled, errInvalidData.with(map[string]string{"instance": "online accounts are disabled"})},
+			rule{users.ErrHostNotAllowed, errInvalidData.with(map[string]string{"instance": "is not an allowed online server"})},
+			rule{users.ErrLoginTaken, apiErr(http.StatusConflict, "USER_ALREADY_EXISTS")},
+			rule{users.ErrRemoteDisabled, apiErr(http.StatusForbidden, "USER_CREATE_ERROR_ONLINE_DISABLED")},
+			rule{users.ErrUnreachable, errNotResponding})
 	}
-	host := strings.ToLower(strings.TrimSpace(a.Instance))
-	if st := h.users.Settings(); !st.OnlineAccountsEnabled || !st.HostAllowed(host) {
-		return nil, errInvalidData.with(map[string]string{"instance": "is not an allowed online server"})
-	}
-	return nil, errNotResponding
+	return doneWith("USER_CONVERTED", map[string]string{"token": res.Token, "onlineToken": res.OnlineToken}), nil
 }
 
 type convertToLocalArgs struct {
@@ -46,18 +51,51 @@ func (h *Handler) convertToLocal(c *call) (any, error) {
 	if e := decodeArgs(c.args, &a); e != nil {
 		return nil, e
 	}
-	if !c.user.IsOnline() {
-		return nil, errInvalidData.with(map[string]string{"login": "is not an online account"})
+	res, err := h.users.ConvertToLocal(c.ctx, c.user, a.Password)
+	if err != nil {
+		return nil, mapErr(err, errInvalidData,
+			rule{users.ErrNotOnline, errInvalidData.with(map[string]string{"login": "is not an online account"})},
+			rule{users.ErrWrongPassword, errWrongPassword},
+			rule{users.ErrLoginTaken, apiErr(http.StatusConflict, "USER_ALREADY_EXISTS_LOCALLY")},
+			rule{users.ErrUnreachable, errDeleteOnline.with("online server not responding")},
+			rule{users.ErrOnlineToken, errDeleteOnline.with("the online server refused the deletion")})
 	}
-	if !h.users.CheckPassword(c.user, a.Password) {
-		return nil, errInvalidData.with(map[string]string{"password": "is wrong"})
+	data := map[string]any{"token": res.Token, "login": res.User.Login}
+	if res.Renamed {
+		data["renamed"] = true
 	}
-	return nil, apiErr(http.StatusInternalServerError, "USER_DELETE_ERROR_ONLINE").with("online server not responding")
+	return doneWith("USER_DELETED_ONLINE", data), nil
 }
 
-func (h *Handler) refreshAnimeList(c *call) (any, error) {
-	if !c.user.IsOnline() {
-		return nil, errInvalidData.with(map[string]string{"login": "anime lists need an online account"})
+// editMyOnlineAccount pushes an online user's edit to their host; the reply
+// always carries the online token (refreshed after a password change).
+func (h *Handler) editMyOnlineAccount(c *call, p users.Patch) (any, error) {
+	u, onlineTok, err := h.users.EditOnline(c.ctx, c.user, c.onlineToken, p)
+	if err != nil {
+		return nil, mapErr(err, errEditInvalid, append([]rule{{users.ErrOnlineToken, errOnlineTokenBad}}, editRules...)...)
 	}
-	return nil, apiErr(http.StatusInternalServerError, "REFRESH_ANIME_LIST_ERROR").with("online server not responding")
+	if onlineTok == "" {
+		onlineTok = c.onlineToken
+	}
+	data := map[string]string{"onlineToken": onlineTok, "onlineAuthorization": onlineTok}
+	if p.Password.Set {
+		tok, err := h.users.Token(u)
+		if err != nil {
+			return nil, err
+		}
+		data["token"] = tok
+	}
+	return doneWith("USER_EDITED", data), nil
+}
+
+// resetOnlinePassword asks the account's host to mail a reset link.
+func (h *Handler) resetOnlinePassword(c *call, login string) (any, error) {
+	if err := h.users.OnlineResetPassword(c.ctx, login); err != nil {
+		return nil, mapErr(err, nil,
+			rule{users.ErrLoginInvalid, apiErr(http.StatusBadRequest, "USER_LOGIN_INVALID")},
+			rule{users.ErrOnlineDisabled, apiErr(http.StatusForbidden, "USER_RESETPASSWORD_ONLINE_ERROR").with("online accounts are disabled")},
+			rule{users.ErrHostNotAllowed, apiErr(http.StatusForbidden, "USER_RESETPASSWORD_ONLINE_ERROR").with("this online server is not allowed")},
+			rule{users.ErrUnreachable, apiErr(http.StatusInternalServerError, "USER_RESETPASSWORD_ONLINE_ERROR")})
+	}
+	return done("USER_RESETPASSWORD_ONLINE"), nil
 }

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/kmusers/kmusers/internal/users"
 )
@@ -32,6 +33,9 @@ func (h *Handler) resetUserPassword(c *call) (any, error) {
 	}
 	if e := required("username", a.Username); e != nil {
 		return nil, e
+	}
+	if strings.Contains(a.Username, "@") {
+		return h.resetOnlinePassword(c, a.Username)
 	}
 	if err := h.users.ResetPassword(c.ctx, a.Username, a.Password, a.SecurityCode.ptr()); err != nil {
 		return nil, mapErr(err, nil, resetRules...)

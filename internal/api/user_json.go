@@ -66,7 +66,7 @@ func (h *Handler) profileFor(viewer, u *users.User) any {
 		AnimeListIDs: nonNil(u.AnimeListIDs), AnimeListLastModifiedAt: u.AnimeListLastModifiedAt,
 		CreatedAt: u.CreatedAt.UTC(),
 	}
-	if viewer != nil && (viewer.Type == users.TypeOperator || viewer.Login == u.Login) {
+	if users.CanSeeEmail(viewer, u) {
 		return ownProfile{profile: p, Email: u.Email}
 	}
 	return p

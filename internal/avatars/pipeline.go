@@ -5,6 +5,7 @@ package avatars
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"image"
 	"image/gif"
 	"image/jpeg"
@@ -26,6 +27,8 @@ var (
 	ErrUnsupported = errors.New("unsupported image type")
 	ErrInvalid     = errors.New("invalid image")
 	ErrTooLarge    = errors.New("image too large")
+	// ErrTooManyPixels is an ErrInvalid found from the header alone.
+	ErrTooManyPixels = fmt.Errorf("%w: over %d pixels", ErrInvalid, MaxPixels)
 )
 
 // Result is a re-encoded avatar.
@@ -80,7 +83,7 @@ func Process(b []byte) (Result, string, error) {
 		return Result{}, f.mime, ErrInvalid
 	}
 	if int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
-		return Result{}, f.mime, ErrInvalid
+		return Result{}, f.mime, ErrTooManyPixels
 	}
 	img, err := f.decode(bytes.NewReader(b))
 	if err != nil {

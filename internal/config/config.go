@@ -23,6 +23,13 @@ type Config struct {
 	TrustedProxies []*net.IPNet
 	OnlineWindow   time.Duration
 	BcryptCost     int
+	AnimeLists     AnimeLists
+}
+
+// AnimeLists are the anime list providers' base URLs ("" for the public
+// service) and MyAnimeList's client id.
+type AnimeLists struct {
+	AniListURL, MALURL, KitsuURL, MALClientID string
 }
 
 // Parse reads flags from args, each defaulting to its env twin
@@ -46,6 +53,10 @@ func Parse(name string, args []string, getenv func(string) string, out io.Writer
 	fs.StringVar(&proxies, "trusted-proxies", env("trusted-proxies", ""), "comma-separated CIDRs whose X-Forwarded-For is trusted")
 	fs.StringVar(&window, "online-window", env("online-window", "15m"), "how long after a request a user counts as online")
 	fs.IntVar(&c.BcryptCost, "bcrypt-cost", atoiOr(env("bcrypt-cost", ""), 10), "bcrypt cost (10 or more)")
+	fs.StringVar(&c.AnimeLists.AniListURL, "anilist-url", env("anilist-url", ""), "AniList GraphQL endpoint (default https://graphql.anilist.co)")
+	fs.StringVar(&c.AnimeLists.MALURL, "mal-url", env("mal-url", ""), "MyAnimeList API v2 base URL (default https://api.myanimelist.net/v2)")
+	fs.StringVar(&c.AnimeLists.KitsuURL, "kitsu-url", env("kitsu-url", ""), "Kitsu JSON:API base URL (default https://kitsu.app/api/edge)")
+	fs.StringVar(&c.AnimeLists.MALClientID, "mal-client-id", env("mal-client-id", ""), "MyAnimeList API client id (MyAnimeList lists are not fetched without one)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/kmusers/kmusers/internal/api"
 	"github.com/kmusers/kmusers/internal/socketio"
+	"github.com/kmusers/kmusers/internal/online"
 	"github.com/kmusers/kmusers/internal/web"
 )
 
@@ -33,6 +34,7 @@ type Deps struct {
 	Uploads        api.Uploads
 	Avatars        AvatarFiles
 	Web            *web.Handler     // nil: no panel (API tests)
+	Online         *online.Host     // nil: this instance hosts no online accounts
 	Socket         *socketio.Server // nil: no socket.io endpoint
 }
 
@@ -73,6 +75,9 @@ func routes(e *echo.Echo, d Deps) {
 	e.GET("/avatars/:file", serveAvatar(d.Avatars))
 	if d.Socket != nil {
 		e.Any(socketio.Path+"*", socketEndpoint(d.Socket))
+	}
+	if d.Online != nil {
+		d.Online.Register(e)
 	}
 	if d.Web != nil {
 		d.Web.Register(e)
@@ -172,6 +177,7 @@ func accessLog(log *slog.Logger) echo.MiddlewareFunc {
 			if p == "/healthz" || strings.HasPrefix(p, "/static/") || strings.HasPrefix(p, socketio.Path) {
 				return err
 			}
+			p = logPath(p)
 			status := c.Response().Status
 			var he *echo.HTTPError
 			if err != nil && errors.As(err, &he) {
@@ -184,6 +190,15 @@ func accessLog(log *slog.Logger) echo.MiddlewareFunc {
 			return err
 		}
 	}
+}
+
+// logPath is a path as logs may show it: a mailed reset token is a
+// password for two hours, so it never reaches a log.
+func logPath(p string) string {
+	if strings.HasPrefix(p, "/reset/") {
+		return "/reset/(token)"
+	}
+	return p
 }
 
 func requestID(c echo.Context) string { return c.Response().Header().Get(echo.HeaderXRequestID) }
@@ -201,7 +216,7 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 			code = he.Code
 		}
 		if code >= 500 {
-			log.Error("request failed", "request_id", requestID(c), "path", c.Request().URL.Path, "err", err)
+			log.Error("request failed", "request_id", requestID(c), "path", logPath(c.Request().URL.Path), "err", err)
 		}
 		msg := http.StatusText(code)
 		if strings.HasPrefix(c.Request().URL.Path, "/api/") {

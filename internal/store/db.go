@@ -20,6 +20,8 @@ import (
 type Store struct {
 	w *gorm.DB
 	r *gorm.DB
+
+	animeOrders orderCache // anime lists in order, by list and view (karas_list.go)
 }
 
 // Open opens (creating if needed) the SQLite database at path and migrates
@@ -65,12 +67,15 @@ func openSQLite(path string, readOnly bool) (*gorm.DB, error) {
 		TranslateError:         true,
 		SkipDefaultTransaction: true, // our writes open their own transactions
 		PrepareStmt:            true,
+		PrepareStmtMaxSize:     stmtCacheSize,
+		PrepareStmtTTL:         stmtCacheTTL,
 		Logger:                 logger.Discard,
 		NowFunc:                func() time.Time { return time.Now().UTC() },
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
+	bindLimits(db)
 	sqlDB, err := db.DB()
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)

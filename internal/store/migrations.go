@@ -20,6 +20,8 @@ var migrations = []migration{
 	{1, "users and settings", migrateV1},
 	{2, "pending avatar uploads", migrateV2},
 	{3, "per-user panel session key", migrateV3},
+	{100, "song catalogue and anime provider ids", migrateV100},
+	{110, "password reset links", migrateV110},
 	{120, "guests send statistics", migrateV120},
 }
 
@@ -141,6 +143,15 @@ type userV3 struct {
 func (userV3) TableName() string { return "users" }
 
 func migrateV3(tx *gorm.DB) error { return tx.Migrator().AddColumn(&userV3{}, "SessionKey") }
+
+// migrateV110 keeps the mailed password reset links: one per account, the
+// token's hash only. The row follows its account's renames and deletion.
+func migrateV110(tx *gorm.DB) error {
+	return tx.Exec(`CREATE TABLE password_resets (
+		login TEXT PRIMARY KEY REFERENCES users(login) ON UPDATE CASCADE ON DELETE CASCADE,
+		token_hash TEXT NOT NULL UNIQUE,
+		expires_at TIMESTAMP NOT NULL)`).Error
+}
 
 // migrateV120: guests answer yes to the statistics question, as in KM (a
 // guest cannot be asked: guests cannot edit).

@@ -37,7 +37,10 @@ func (s *Store) DeleteUploadsBefore(ctx context.Context, before time.Time) ([]st
 		if len(ids) == 0 {
 			return nil
 		}
-		return tx.Where("id IN ?", ids).Delete(&upload{}).Error
+		// The same condition, not "id IN (ids…)": a list of n ids is a new
+		// statement text for each n (see stmts.go). The writer's transaction
+		// holds the lock, so the rows are the ones just read.
+		return tx.Where("created_at < ?", before).Delete(&upload{}).Error
 	})
 	return ids, err
 }
@@ -66,13 +69,20 @@ func (s *Store) ResetAvatars(ctx context.Context, files []string, to string) (in
 		return 0, nil
 	}
 	var n int64
+	// One statement per file rather than "IN (files…)", whose text would
+	// change with the number of files (see stmts.go).
 	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		res := tx.Model(&users.User{}).Where("avatar_file IN ?", files).Update("avatar_file", to)
-		if res.Error != nil {
-			return res.Error
+		for _, f := range files {
+			res := tx.Model(&users.User{}).Where("avatar_file = ?", f).Update("avatar_file", to)
+			if res.Error != nil {
+				return res.Error
+			}
+			n += res.RowsAffected
+			if err := tx.Where("id = ?", f).Delete(&upload{}).Error; err != nil {
+				return err
+			}
 		}
-		n = res.RowsAffected
-		return tx.Where("id IN ?", files).Delete(&upload{}).Error
+		return nil
 	})
 	return n, err
 }

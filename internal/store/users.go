@@ -32,23 +32,12 @@ func (s *Store) UserByLogin(ctx context.Context, login string) (*users.User, err
 	return userByLogin(s.r.WithContext(ctx), login)
 }
 
-// userColumns is every column of a user, in the order scanUser reads them.
-const userColumns = "login, nickname, nickname_key, type, password, token_key, session_key, avatar_file, bio, url, " +
-	"email, location, language, main_series_lang, fallback_series_lang, flag_tutorial_done, flag_sendstats, " +
-	"flag_parentsonly, flag_public, flag_displayfavorites, flag_temporary, social_networks, banner, " +
-	"anime_list_to_fetch, anime_list_ids, anime_list_last_modified_at, last_login_at, created_at"
-
 // userByLogin reads one row and scans it by hand: every request reads its
 // user, and GORM's reflective scan was most of that cost (see
 // docs/PERFORMANCE.md). The SQL is still built by GORM, so it stays neutral.
 func userByLogin(db *gorm.DB, login string) (*users.User, error) {
-	row := db.Raw("SELECT "+userColumns+" FROM users WHERE login = ?", login).Row()
 	var u users.User
-	err := row.Scan(&u.Login, &u.Nickname, &u.NicknameKey, &u.Type, &u.Password, &u.TokenKey, &u.SessionKey,
-		&u.AvatarFile, &u.Bio, &u.URL, &u.Email, &u.Location, &u.Language, &u.MainSeriesLang, &u.FallbackSeriesLang,
-		&u.FlagTutorialDone, &u.FlagSendstats, &u.FlagParentsonly, &u.FlagPublic, &u.FlagDisplayfavorites,
-		&u.FlagTemporary, &u.SocialNetworks, &u.Banner, &u.AnimeListToFetch, &u.AnimeListIDs,
-		&u.AnimeListLastModifiedAt, &u.LastLoginAt, &u.CreatedAt)
+	err := db.Raw("SELECT "+userColumns+" FROM users WHERE login = ?", login).Row().Scan(userTargets(&u)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, users.ErrNotFound
 	}
@@ -168,9 +157,9 @@ func (t userTx) Insert(u *users.User) error {
 	return err
 }
 
-// Save writes every column of an existing row, zero values included.
+// Save writes every column of userFields but the key, zero values included.
 func (t userTx) Save(u *users.User) error {
-	res := t.db.Model(u).Select("*").Omit("login").Updates(u)
+	res := t.db.Model(u).Select(userSaveColumns).Updates(u)
 	if errors.Is(res.Error, gorm.ErrDuplicatedKey) {
 		return users.ErrNicknameTaken
 	}

@@ -38,6 +38,15 @@ func (s *Service) Create(ctx context.Context, actor *User, in NewAccount) error 
 			return err
 		}
 	}
+	if u.IsOnline() {
+		// The host first: a local copy without its account would be a lie.
+		if err := s.precheckNames(ctx, u.Login, u.NicknameKey); err != nil {
+			return err
+		}
+		if err := s.remoteCreate(ctx, u.Login, in.Password); err != nil {
+			return fmt.Errorf("users: create %s online: %w", u.Login, err)
+		}
+	}
 	err = s.store.Update(ctx, func(tx Tx) error {
 		if err := checkNames(tx, u.Login, u.NicknameKey, ""); err != nil {
 			return err
@@ -80,7 +89,9 @@ func (s *Service) prepareAccount(actor *User, in NewAccount) (*User, error) {
 	}
 	local, host := SplitLogin(login)
 	if host != "" {
-		return nil, s.onlineCreate(local, host)
+		if err := s.onlineCreate(local, host); err != nil {
+			return nil, err
+		}
 	}
 	u := s.newUser(login, local, typ)
 	if err := s.setInitialPassword(u, in.Password); err != nil {
@@ -121,10 +132,8 @@ func (s *Service) onlineCreate(local, host string) error {
 		return ErrOnlineAdmin
 	case !st.OnlineAccountsEnabled:
 		return ErrOnlineDisabled
-	case !st.HostAllowed(host):
-		return ErrHostNotAllowed
 	}
-	return ErrUnreachable // no online client in this build yet: never a fake success
+	return s.onlineHostOK(host)
 }
 
 // createCodes is the codes a creation needs, in the order tried: none for

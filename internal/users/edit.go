@@ -41,15 +41,18 @@ func (s *Service) Edit(ctx context.Context, target string, p Patch) (*User, erro
 func (s *Service) update(ctx context.Context, login string, fn func(Tx, *User) error) (*User, error) {
 	var out *User
 	var oldAvatar string
+	var animeMoved bool
 	err := s.store.Update(ctx, func(tx Tx) error {
 		u, err := tx.UserByLogin(login)
 		if err != nil {
 			return err
 		}
 		oldAvatar = u.AvatarFile
+		source := animeSourceKey(u)
 		if err := fn(tx, u); err != nil {
 			return err
 		}
+		animeMoved = dropMovedAnimeList(source, u)
 		out = u
 		return saveOrRename(tx, login, u)
 	})
@@ -57,6 +60,9 @@ func (s *Service) update(ctx context.Context, login string, fn func(Tx, *User) e
 		return nil, err
 	}
 	s.afterAvatarChange(oldAvatar, out)
+	if animeMoved {
+		s.animeListStale(out.Login, true)
+	}
 	if out.Login != login {
 		s.publish(events.UserUpdated, login, out.Login)
 	} else {

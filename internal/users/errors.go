@@ -32,6 +32,7 @@ var (
 	ErrHostNotAllowed    = errors.New("online server not allowed")
 	ErrUnreachable       = errors.New("online server not responding")
 	ErrNotOnline         = errors.New("not an online account")
+	ErrOnlinePassword    = errors.New("an online account's password is set on its server")
 	ErrInvalidToken      = errors.New("invalid token")
 )
 

@@ -8,9 +8,10 @@ import (
 
 // LoginResult is a successful login.
 type LoginResult struct {
-	User     *User
-	Token    string
-	Promoted bool // the operator code made this user an operator
+	User        *User
+	Token       string
+	OnlineToken string // the host's token, for online accounts logged in through it
+	Promoted    bool   // the operator code made this user an operator
 }
 
 // Login checks a password. A wrong password and an unknown login look the
@@ -29,28 +30,10 @@ func (s *Service) Login(ctx context.Context, clientIP, username, password string
 	case err != nil:
 		return nil, fmt.Errorf("users: login: %w", err)
 	}
-	if _, host := SplitLogin(login); u == nil && host != "" && ValidateLogin(login) == nil && s.Settings().HostAllowed(host) {
-		return nil, ErrUnreachable // no local copy and no online client yet
+	if _, host := SplitLogin(login); host != "" {
+		return s.onlineLogin(ctx, clientIP, login, password, code, u)
 	}
-	if !s.passwordMatches(u, password) {
-		s.ipLimit.Fail(clientIP)
-		s.loginLimit.Fail(login)
-		s.log.Info("login failed", "client_ip", clientIP, "login", login)
-		return nil, ErrBadCredentials
-	}
-	s.loginLimit.Reset(login)
-	res := &LoginResult{User: u}
-	if code != nil {
-		if res.Promoted, err = s.promote(ctx, u, *code); err != nil {
-			return nil, err
-		}
-	}
-	s.Touch(ctx, u)
-	if res.Token, err = s.tokens.Sign(u, s.now()); err != nil {
-		return nil, err
-	}
-	s.log.Info("login", "client_ip", clientIP, "login", login, "role", u.Role())
-	return res, nil
+	return s.finishLogin(ctx, clientIP, login, password, code, u, "")
 }
 
 // passwordMatches always runs one bcrypt compare; admin and guests have no

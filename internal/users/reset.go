@@ -48,8 +48,13 @@ func (s *Service) SetPassword(ctx context.Context, login, password string) error
 		return err
 	}
 	_, err = s.update(ctx, login, func(_ Tx, u *User) error {
-		if u.Login == AdminLogin || u.Type == TypeGuest || u.IsOnline() {
+		switch {
+		case u.Login == AdminLogin:
 			return ErrAdminProtected
+		case u.Type == TypeGuest:
+			return ErrGuestWithPassword
+		case u.IsOnline():
+			return ErrOnlinePassword
 		}
 		u.Password, u.TokenKey = hash, NewTokenKey()
 		return nil

@@ -22,6 +22,13 @@ type Options struct {
 	BcryptCost   int
 	OnlineWindow time.Duration // how long after a request a user counts as online
 	Avatars      AvatarFiles   // may be nil: no avatar files to remove
+	Anime        AnimeLists    // may be nil: anime lists are not fetched
+	Remote       Remote        // may be nil: online servers are never contacted
+	AvatarIO     AvatarIO      // may be nil: online avatars are not synced
+	// Tool is a command-line tool over a data dir that a server may be
+	// serving right now: no start-up clean-up (the server's temporary guests
+	// stay), and no security codes drawn or logged (every code is refused).
+	Tool bool
 	Events       *events.Bus   // may be nil: nobody listens to changes
 }
 
@@ -35,10 +42,14 @@ type Service struct {
 	now          func() time.Time
 	onlineWindow time.Duration
 	ipLimit      *throttle.Limiter
+	resetLimit   *throttle.Limiter // reset mails per account
 	loginLimit   *throttle.Limiter
 
-	avatars AvatarFiles
-	events  *events.Bus
+	avatars  AvatarFiles
+	anime    AnimeLists
+	remote   Remote
+	avatarIO AvatarIO
+	events   *events.Bus
 
 	settingsMu sync.RWMutex
 	settings   Settings
@@ -67,27 +78,36 @@ func New(ctx context.Context, o Options) (*Service, error) {
 	}
 	s := &Service{
 		store: o.Store, hasher: h, tokens: NewTokens(o.JWTSecret), log: o.Log, now: o.Now,
-		onlineWindow: o.OnlineWindow, avatars: o.Avatars, events: o.Events,
+		onlineWindow: o.OnlineWindow, avatars: o.Avatars, anime: o.Anime, remote: o.Remote, avatarIO: o.AvatarIO, events: o.Events,
 		ipLimit:    throttle.New(ipFailures, failureWindow, o.Now),
 		loginLimit: throttle.New(loginFailures, failureWindow, o.Now),
+		resetLimit: throttle.New(resetMails, ResetLinkLife, o.Now),
 	}
-	s.codes = NewCodes(o.Log, o.Now)
+	if o.Tool {
+		s.codes = noCodes(o.Log, o.Now)
+	} else {
+		s.codes = NewCodes(o.Log, o.Now)
+	}
 	if err := s.loadSettings(ctx); err != nil {
 		return nil, err
 	}
-	if err := s.bootstrap(ctx); err != nil {
+	if err := s.bootstrap(ctx, !o.Tool); err != nil {
 		return nil, err
 	}
 	return s, nil
 }
 
-func (s *Service) bootstrap(ctx context.Context) error {
-	n, err := s.store.DeleteTemporaryUsers(ctx)
-	if err != nil {
-		return fmt.Errorf("users: delete temporary guests: %w", err)
-	}
-	if n > 0 {
-		s.log.Info("temporary guests removed", "count", n)
+// bootstrap makes sure admin and the guests exist; a server start also
+// removes the temporary guests of the last run.
+func (s *Service) bootstrap(ctx context.Context, serverStart bool) error {
+	if serverStart {
+		n, err := s.store.DeleteTemporaryUsers(ctx)
+		if err != nil {
+			return fmt.Errorf("users: delete temporary guests: %w", err)
+		}
+		if n > 0 {
+			s.log.Info("temporary guests removed", "count", n)
+		}
 	}
 	return s.store.Update(ctx, func(tx Tx) error {
 		if err := s.ensureUser(tx, AdminLogin, "Administrator", TypeOperator); err != nil {

@@ -57,6 +57,10 @@ type Tx interface {
 	// ClaimUpload spends a pending avatar upload of owner made after since;
 	// ErrInvalidAvatar when there is none.
 	ClaimUpload(id, owner string, since time.Time) error
+	// PutReset keeps the hash of login's reset token, replacing any other.
+	PutReset(login, hash string, expires time.Time) error
+	// TakeReset spends the reset token of that hash; ErrNotFound when none.
+	TakeReset(hash string) (login string, expires time.Time, err error)
 }
 
 // AvatarFiles removes avatar files once the database no longer names them.

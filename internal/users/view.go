@@ -17,13 +17,22 @@ func (s *Service) Get(ctx context.Context, viewer *User, login string) (*User, e
 	if !CanSee(viewer, u) {
 		return nil, ErrNotFound
 	}
+	if !CanSeeEmail(viewer, u) {
+		u.Email = nil // what a viewer may not see never leaves the domain
+	}
 	return u, nil
 }
 
 // CanSee tells whether viewer (nil: anonymous) may see u's profile.
 func CanSee(viewer, u *User) bool {
-	return u.FlagPublic || isOperator(viewer) || (viewer != nil && viewer.Login == u.Login)
+	return u.FlagPublic || isOperator(viewer) || isSelf(viewer, u)
 }
+
+// CanSeeEmail tells whether viewer may see u's e-mail: its owner and
+// operators only.
+func CanSeeEmail(viewer, u *User) bool { return isOperator(viewer) || isSelf(viewer, u) }
+
+func isSelf(viewer, u *User) bool { return viewer != nil && viewer.Login == u.Login }
 
 // List returns a page of users as viewer may see them.
 func (s *Service) List(ctx context.Context, viewer *User, q ListQuery) ([]User, error) {

@@ -14,6 +14,9 @@ func (h *Handler) accountPage(c echo.Context) error {
 }
 
 func (h *Handler) renderAccount(c echo.Context, status int, f, pw partials.Form) error {
+	if pw.Values["instance"] == "" {
+		pw.Values["instance"] = h.users.Settings().OnlineDefaultHost
+	}
 	return render(c, status, pages.Account(h.page(c, "My account"), f, pw))
 }
 
@@ -23,7 +26,7 @@ func (h *Handler) accountUpdate(c echo.Context) error {
 	p, f := profilePatch(c)
 	err := h.attachAvatar(ctx, c, &p)
 	if err == nil {
-		_, err = h.users.EditMe(ctx, viewer(c), p)
+		_, err = h.editMine(c, p)
 	}
 	if err != nil {
 		if !fieldError(f, err) {

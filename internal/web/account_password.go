@@ -11,7 +11,7 @@ import (
 // session and token of mine ends; this browser stays logged in.
 func (h *Handler) accountPassword(c echo.Context) error {
 	p := users.Patch{Password: users.Some(c.FormValue("password")), OldPassword: users.Some(c.FormValue("old_password"))}
-	u, err := h.users.EditMe(c.Request().Context(), viewer(c), p)
+	u, err := h.editMine(c, p)
 	if err != nil {
 		pw := partials.NewForm()
 		if !fieldError(pw, err) {

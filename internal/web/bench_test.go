@@ -12,6 +12,7 @@ import (
 
 	"github.com/kmusers/kmusers/internal/benchdata"
 	"github.com/kmusers/kmusers/internal/store"
+	"github.com/kmusers/kmusers/static"
 )
 
 // BenchmarkUsersPage renders /users (a search plus a page of 50) for an
@@ -53,7 +54,7 @@ func BenchmarkUsersPage(b *testing.B) {
 		weight := 0
 		for b.Loop() {
 			weight = 0
-			for _, path := range []string{"/users?q=user05", "/static/style.css", "/static/app.js", "/static/htmx-2.0.11.min.js"} {
+			for _, path := range []string{"/users?q=user05", static.Files.URL("style.css"), static.Files.URL("app.js"), static.Files.URL("htmx-2.0.11.min.js")} {
 				weight += gzipSize(get(path).Body.Bytes())
 			}
 		}

@@ -45,6 +45,7 @@ func (h *Handler) login(c echo.Context) error {
 		return h.renderLogin(c, statusFor(err), f)
 	}
 	h.startSession(c, res.User, f.Checked("remember"))
+	setOnlineToken(c, res.OnlineToken)
 	switch {
 	case res.Promoted:
 		flash(c, "You are now an operator.")

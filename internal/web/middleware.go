@@ -101,7 +101,7 @@ func (h *Handler) closedMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		switch c.Path() {
-		case "/login", "/logout", "/setup":
+		case "/login", "/logout", "/setup", "/reset/:token":
 			return next(c)
 		}
 		return h.closed(c)

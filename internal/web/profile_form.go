@@ -20,7 +20,9 @@ import (
 var profileTexts = []string{"nickname", "bio", "url", "email", "location", "language",
 	"main_series_lang", "fallback_series_lang", "anime_list_to_fetch"}
 
-var profileFlags = []string{"flag_public", "flag_displayfavorites", "flag_parentsonly", "flag_sendstats", "flag_tutorial_done"}
+// profileFlags are the profile's checkboxes; flag_sendstats is a three-way
+// choice of its own (see sendstatsValue).
+var profileFlags = []string{"flag_public", "flag_displayfavorites", "flag_parentsonly", "flag_tutorial_done"}
 
 // formFromUser fills the profile form from a stored user.
 func formFromUser(u *users.User) partials.Form {
@@ -38,16 +40,39 @@ func formFromUser(u *users.User) partials.Form {
 		f.Values[k] = v
 	}
 	for name, on := range map[string]bool{"flag_public": u.FlagPublic, "flag_displayfavorites": u.FlagDisplayfavorites,
-		"flag_parentsonly": u.FlagParentsonly, "flag_sendstats": u.FlagSendstats != nil && *u.FlagSendstats,
-		"flag_tutorial_done": u.FlagTutorialDone} {
+		"flag_parentsonly": u.FlagParentsonly, "flag_tutorial_done": u.FlagTutorialDone} {
 		if on {
 			f.Values[name] = "on"
 		}
 	}
+	f.Values["flag_sendstats"] = sendstatsValue(u.FlagSendstats)
 	for _, sn := range pages.SocialNetworks {
 		f.Values["social_"+sn] = pages.SocialValue(u.SocialNetworks, sn)
 	}
 	return f
+}
+
+// sendstatsValue is the form value of the statistics answer: "" while not
+// asked, then "yes" or "no".
+func sendstatsValue(b *bool) string {
+	switch {
+	case b == nil:
+		return ""
+	case *b:
+		return "yes"
+	}
+	return "no"
+}
+
+// sendstatsOpt reads the three-way choice back; "not asked" stays null.
+func sendstatsOpt(v string) users.Opt[bool] {
+	switch v {
+	case "yes":
+		return users.Some(true)
+	case "no":
+		return users.Some(false)
+	}
+	return users.Opt[bool]{Set: true, Null: true}
 }
 
 // profilePatch reads the posted profile form into a patch and the form to
@@ -64,7 +89,7 @@ func profilePatch(c echo.Context) (users.Patch, partials.Form) {
 		*texts[name] = users.Some(v)
 	}
 	flags := map[string]*users.Opt[bool]{"flag_public": &p.FlagPublic, "flag_displayfavorites": &p.FlagDisplayfavorites,
-		"flag_parentsonly": &p.FlagParentsonly, "flag_sendstats": &p.FlagSendstats, "flag_tutorial_done": &p.FlagTutorialDone}
+		"flag_parentsonly": &p.FlagParentsonly, "flag_tutorial_done": &p.FlagTutorialDone}
 	for _, name := range profileFlags {
 		on := c.FormValue(name) != ""
 		if on {
@@ -72,6 +97,8 @@ func profilePatch(c echo.Context) (users.Patch, partials.Form) {
 		}
 		*flags[name] = users.Some(on)
 	}
+	f.Values["flag_sendstats"] = c.FormValue("flag_sendstats")
+	p.FlagSendstats = sendstatsOpt(c.FormValue("flag_sendstats"))
 	var sn users.SocialNetworks
 	dst := map[string]*string{"discord": &sn.Discord, "twitch": &sn.Twitch, "instagram": &sn.Instagram,
 		"mastodon": &sn.Mastodon, "bluesky": &sn.Bluesky, "gitlab": &sn.Gitlab, "anilist": &sn.Anilist,

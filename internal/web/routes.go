@@ -1,12 +1,7 @@
 package web
 
 import (
-	"net/http"
-	"strings"
-
 	"github.com/labstack/echo/v4"
-
-	"github.com/kmusers/kmusers/static"
 )
 
 // Register adds every panel route: this function is the site map. Each
@@ -30,6 +25,8 @@ func (h *Handler) Register(e *echo.Echo) {
 	e.POST("/signup", h.signup, anyone...)
 	e.GET("/reset-password", h.resetPage, anyone...)
 	e.POST("/reset-password", h.resetPassword, anyone...)
+	e.GET("/reset/:token", h.resetLinkPage, anyone...)
+	e.POST("/reset/:token", h.resetLink, anyone...)
 
 	e.GET("/users", h.userList, loggedIn...)
 	e.GET("/users/:login", h.userProfile, loggedIn...)
@@ -51,6 +48,7 @@ func (h *Handler) Register(e *echo.Echo) {
 	e.POST("/account/delete", h.accountDelete, member...)
 	e.POST("/account/convert", h.accountConvert, member...)
 	e.POST("/account/refresh-anime-list", h.accountRefreshAnimeList, member...)
+	e.GET("/account/anime", h.animeSongs, member...)
 }
 
 // requireLogin: any role, guests included.
@@ -60,22 +58,5 @@ func (h *Handler) requireLogin(next echo.HandlerFunc) echo.HandlerFunc {
 			return redirect(c, "/login?next="+urlEscape(c.Request().URL.RequestURI()))
 		}
 		return next(c)
-	}
-}
-
-// staticFiles serves the embedded files with a year of cache: their URLs
-// carry a version.
-func staticFiles() echo.HandlerFunc {
-	fs := http.FileServer(http.FS(static.FS))
-	return func(c echo.Context) error {
-		name := c.Param("*")
-		if name == "" || strings.HasSuffix(name, "/") {
-			return echo.NewHTTPError(http.StatusNotFound)
-		}
-		c.Response().Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-		r := c.Request().Clone(c.Request().Context())
-		r.URL.Path = "/" + name
-		fs.ServeHTTP(c.Response(), r)
-		return nil
 	}
 }

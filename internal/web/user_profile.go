@@ -30,7 +30,12 @@ func (h *Handler) userProfile(c echo.Context) error {
 		return err
 	}
 	op := v.Type == users.TypeOperator
-	pv := pages.ProfileView{User: u, ShowEmail: op || v.Login == u.Login, Operator: op,
-		Online: h.users.IsActive(u), LastSeen: partials.Ago(u.LastLoginAt, h.users.Now())}
+	pv := pages.ProfileView{User: u, ShowEmail: users.CanSeeEmail(v, u), Operator: op,
+		Online: h.users.IsActive(u), LastSeen: partials.Ago(u.LastLoginAt, h.users.Now()), AnimeWithSongs: -1}
+	if h.anime != nil && u.AnimeListLastModifiedAt != nil {
+		if pv.AnimeWithSongs, err = h.anime.AnimeWithSongs(c.Request().Context(), u); err != nil {
+			return err
+		}
+	}
 	return render(c, http.StatusOK, pages.Profile(h.page(c, u.Nickname), pv))
 }

@@ -39,6 +39,7 @@ type Users interface {
 	CheckPassword(u *users.User, password string) bool
 	OnlineSince() time.Time
 	EndSessions(ctx context.Context, login string) error
+	OnlineUsers
 }
 
 // Uploads turns a picture into a pending avatar upload.
@@ -52,6 +53,7 @@ type Handler struct {
 	uploads Uploads
 	store   *sessions.CookieStore
 	log     *slog.Logger
+	anime   AnimeLists // nil: no anime lists (see WithAnime)
 	// setupDone caches "a human operator exists": once true, it stays true.
 	setupDone atomic.Bool
 

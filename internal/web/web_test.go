@@ -30,6 +30,7 @@ type site struct {
 	t      testing.TB
 	srv    *httptest.Server
 	svc    *users.Service
+	db     *store.Store
 	log    *testkit.Buffer
 	dbPath string
 	clock  *testkit.Clock
@@ -62,7 +63,7 @@ func newSite(t testing.TB) *site {
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
 	t.Cleanup(h.StopLive) // first: open event streams would hold Close
-	return &site{t: t, srv: srv, svc: svc, log: lb, dbPath: dbPath, clock: clk}
+	return &site{t: t, srv: srv, svc: svc, db: db, log: lb, dbPath: dbPath, clock: clk}
 }
 
 func (s *site) code() string {

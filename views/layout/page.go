@@ -39,6 +39,3 @@ func csrfHeaders(token string) string {
 	b, _ := json.Marshal(map[string]string{"X-CSRF-Token": token})
 	return string(b)
 }
-
-// StaticVersion changes the static URLs when the files change.
-var StaticVersion = "2"

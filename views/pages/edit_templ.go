@@ -99,7 +99,7 @@ func ProfileFields(f partials.Form) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = partials.Checkbox(f, "flag_sendstats", "Send anonymous usage statistics").Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = partials.Select(f, "flag_sendstats", "Send anonymous usage statistics", sendstatsOptions).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -14,6 +14,9 @@ var (
 	animeOptions    = []partials.Option{{Value: "", Label: "None"}, {Value: "anilist", Label: "AniList"}, {Value: "myanimelist", Label: "MyAnimeList"}, {Value: "kitsu", Label: "Kitsu"}}
 	uiLangOptions   = []partials.Option{{Value: "", Label: "Browser default"}, {Value: "en", Label: "English"}, {Value: "fr", Label: "French"}, {Value: "es", Label: "Spanish"}, {Value: "de", Label: "German"}, {Value: "it", Label: "Italian"}, {Value: "pt", Label: "Portuguese"}, {Value: "id", Label: "Indonesian"}, {Value: "ja", Label: "Japanese"}}
 	frontendOptions = []partials.Option{{Value: "2", Label: "Open"}, {Value: "1", Label: "Restricted"}, {Value: "0", Label: "Closed"}}
+	// sendstatsOptions keep "not asked yet" apart from "no" (KM asks again
+	// only while the answer is null).
+	sendstatsOptions = []partials.Option{{Value: "", Label: "Not asked yet"}, {Value: "yes", Label: "Yes"}, {Value: "no", Label: "No"}}
 	// SocialNetworks are the profile's networks, in display order.
 	SocialNetworks = []string{"discord", "twitch", "instagram", "mastodon", "bluesky", "gitlab", "anilist", "myanimelist", "kitsu"}
 )
