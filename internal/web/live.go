@@ -9,6 +9,7 @@ import (
 
 	"github.com/kmusers/kmusers/internal/events"
 	"github.com/kmusers/kmusers/internal/users"
+	"github.com/kmusers/kmusers/views/layout"
 )
 
 // Live makes the user list and profiles refresh by themselves: they listen
@@ -25,6 +26,14 @@ func (h *Handler) StopLive() {
 	if h.liveStop != nil {
 		h.liveOnce.Do(func() { close(h.liveStop) })
 	}
+}
+
+// livePage is the frame of a page that refreshes itself: it loads htmx's
+// SSE extension when the panel is live.
+func (h *Handler) livePage(c echo.Context, title string) layout.Page {
+	p := h.page(c, title)
+	p.Live = h.bus != nil
+	return p
 }
 
 const (

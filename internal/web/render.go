@@ -37,8 +37,7 @@ func redirect(c echo.Context, to string) error {
 func (h *Handler) page(c echo.Context, title string) layout.Page {
 	s := current(c)
 	csrf, _ := s.raw.Values["csrf"].(string)
-	return layout.Page{Title: title, CSRF: csrf, User: s.user, Flash: takeFlash(c), Path: c.Request().URL.Path,
-		Live: h.bus != nil}
+	return layout.Page{Title: title, CSRF: csrf, User: s.user, Flash: takeFlash(c), Path: c.Request().URL.Path}
 }
 
 func (h *Handler) message(c echo.Context, status int, heading, text string) error {

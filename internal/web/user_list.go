@@ -78,5 +78,5 @@ func (h *Handler) userList(c echo.Context) error {
 	if isHX(c) && c.Request().Header.Get("HX-History-Restore-Request") != "true" {
 		return render(c, http.StatusOK, partials.UserTable(l))
 	}
-	return render(c, http.StatusOK, pages.UserList(h.page(c, "Users"), l))
+	return render(c, http.StatusOK, pages.UserList(h.livePage(c, "Users"), l))
 }
