@@ -15,8 +15,8 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/kmusers/kmusers/internal/api"
-	"github.com/kmusers/kmusers/internal/socketio"
 	"github.com/kmusers/kmusers/internal/online"
+	"github.com/kmusers/kmusers/internal/socketio"
 	"github.com/kmusers/kmusers/internal/web"
 )
 

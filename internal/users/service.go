@@ -28,8 +28,8 @@ type Options struct {
 	// Tool is a command-line tool over a data dir that a server may be
 	// serving right now: no start-up clean-up (the server's temporary guests
 	// stay), and no security codes drawn or logged (every code is refused).
-	Tool bool
-	Events       *events.Bus   // may be nil: nobody listens to changes
+	Tool   bool
+	Events *events.Bus // may be nil: nobody listens to changes
 }
 
 // Service carries out every user action of the API and the panel.
