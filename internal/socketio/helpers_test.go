@@ -198,13 +198,18 @@ func errorOf(args []any) error { return connError{args} }
 // call emits a command and waits for its ack, decoded as JSON.
 func call(t *testing.T, s *client.Socket, cmd string, arg any) any {
 	t.Helper()
-	res := make(chan []any, 1)
-	if err := s.Emit(cmd, arg, func(args []any, err error) { res <- args }); err != nil {
+	type ackRes struct {
+		args []any
+		err  error
+	}
+	res := make(chan ackRes, 1)
+	if err := s.Emit(cmd, arg, func(args []any, err error) { res <- ackRes{args, err} }); err != nil {
 		t.Fatal(err)
 	}
-	args := <-res
+	r := <-res
+	args := r.args
 	if len(args) != 1 {
-		t.Fatalf("%s: ack with %d arguments", cmd, len(args))
+		t.Fatalf("%s: ack with %d arguments (%v)", cmd, len(args), r.err)
 	}
 	return normal(t, args[0])
 }

@@ -113,8 +113,27 @@ func clientIP(ctx *types.HttpContext) string {
 	return ctx.Request().RemoteAddr
 }
 
-// ServeHTTP serves Engine.IO's long-polling and websocket requests.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+// ServeHTTP serves Engine.IO's long-polling and websocket requests. A new
+// connection (no sid) from an address already at its limit is refused here,
+// before the engine takes it: closing it from the engine's connection event
+// races with the library's own writes during a websocket handshake.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Query().Get("sid") == "" {
+		ip := r.RemoteAddr
+		if v, ok := r.Context().Value(ipKey{}).(string); ok {
+			ip = v
+		}
+		s.mu.Lock()
+		over := s.perIP[ip] >= s.o.MaxPerIP
+		s.mu.Unlock()
+		if over {
+			s.o.Log.Warn("socket.io: too many connections", "client_ip", ip)
+			http.Error(w, "too many connections from this address", http.StatusTooManyRequests)
+			return
+		}
+	}
+	s.handler.ServeHTTP(w, r)
+}
 
 // Open is the number of open Engine.IO connections.
 func (s *Server) Open() int { return int(s.open.Load()) }
@@ -131,12 +150,12 @@ func (s *Server) Close() {
 	<-done
 }
 
-// onEngineConnection counts transport connections per client address and
-// closes those past the limit, before any socket.io packet is read.
+// onEngineConnection counts transport connections per client address. The
+// limit is checked in ServeHTTP; handshakes that pass it at the same moment
+// may overshoot it by as many.
 func (s *Server) onEngineConnection(args ...any) {
 	conn, ok := args[0].(interface {
 		Request() *types.HttpContext
-		Close(bool)
 		Once(types.EventName, ...types.EventListener) error
 	})
 	if !ok {
@@ -144,16 +163,8 @@ func (s *Server) onEngineConnection(args ...any) {
 	}
 	ip := clientIP(conn.Request())
 	s.mu.Lock()
-	over := s.perIP[ip] >= s.o.MaxPerIP
-	if !over {
-		s.perIP[ip]++
-	}
+	s.perIP[ip]++
 	s.mu.Unlock()
-	if over {
-		s.o.Log.Warn("socket.io: too many connections", "client_ip", ip)
-		conn.Close(true)
-		return
-	}
 	s.open.Add(1)
 	_ = conn.Once("close", func(...any) {
 		s.open.Add(-1)
