@@ -5,7 +5,7 @@ export PATH := /usr/local/go/bin:$(PATH)
 PKGS     := ./...
 FUZZTIME ?= 5s
 
-.PHONY: help run build test deps mutation fuzz lint generate check-generated screenshots bench clean
+.PHONY: help run build test deps mutation fuzz lint generate check-generated screenshots bench loadtest clean
 
 help: ## show this help
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -49,6 +49,11 @@ screenshots: ## run the browser test and save docs/screenshots/*.png
 
 bench: ## benchmarks (see docs/PERFORMANCE.md)
 	go test -run '^$$' -bench . -benchmem -benchtime 2s ./internal/...
+
+LOADTEST_FLAGS ?=
+loadtest: build ## issue 16 load harness: 100,000 users, built kmusers vs a hello server (LOADTEST_FLAGS=-duration 10s -conns 16)
+	go build -o bin/loadtest ./cmd/loadtest
+	./bin/loadtest -bin $(BIN) $(LOADTEST_FLAGS)
 
 clean: ## remove build output
 	rm -rf bin

@@ -75,9 +75,16 @@ func freePort(t *testing.T) string {
 // start runs the server on a free port and waits for /healthz.
 func start(t *testing.T, data string, extra ...string) *proc {
 	t.Helper()
-	addr := freePort(t)
+	return startArgs(t, data, freePort(t), nil, extra...)
+}
+
+// startArgs runs the binary on addr with extra environment and flags, and
+// waits for /healthz.
+func startArgs(t *testing.T, data, addr string, env []string, extra ...string) *proc {
+	t.Helper()
 	p := &proc{base: "http://" + addr}
 	p.cmd = exec.Command(buildBinary(t), append([]string{"serve", "--addr", addr, "--data", data}, extra...)...)
+	p.cmd.Env = append(os.Environ(), env...)
 	stderr, err := p.cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -260,6 +267,16 @@ func TestCommandLine(t *testing.T) {
 	a := p.command(t, tok, "checkAuth", nil)
 	if a.status != 200 || !strings.Contains(string(a.Data), `"role":"admin"`) {
 		t.Fatalf("checkAuth: %d %s", a.status, a.Data)
+	}
+	// A second server on the same data dir refuses to start, clearly.
+	second := exec.Command(buildBinary(t), "serve", "--addr", freePort(t), "--data", data)
+	out, err := second.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "data dir in use") {
+		t.Fatalf("second server on the same data dir: %v\n%s", err, out)
+	}
+	// The command line still works beside the running server.
+	if out, err := run("third password\n", "reset-password", "root2"); err != nil {
+		t.Fatalf("reset-password beside a server: %v\n%s", err, out)
 	}
 }
 

@@ -18,6 +18,8 @@ import (
 	"github.com/kmusers/kmusers/internal/api"
 	"github.com/kmusers/kmusers/internal/avatars"
 	"github.com/kmusers/kmusers/internal/config"
+	"github.com/kmusers/kmusers/internal/connlimit"
+	"github.com/kmusers/kmusers/internal/datalock"
 	"github.com/kmusers/kmusers/internal/events"
 	"github.com/kmusers/kmusers/internal/mail"
 	"github.com/kmusers/kmusers/internal/online"
@@ -61,6 +63,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return err
 	}
 	log := newLogger(cfg, stderr)
+	if cmd == "serve" { // the CLI commands may run beside a server
+		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+			return fmt.Errorf("data dir: %w", err)
+		}
+		lock, err := datalock.Acquire(cfg.DataDir)
+		if err != nil {
+			return err
+		}
+		defer lock.Release()
+	}
 	oenv, err := readOnlineEnv(getenv, cfg)
 	if err != nil {
 		return err
@@ -136,6 +148,8 @@ func open(ctx context.Context, cfg *config.Config, log *slog.Logger, serverStart
 	}
 	svc, err := users.New(ctx, users.Options{
 		Store: db, JWTSecret: sec.JWT, Log: log, BcryptCost: cfg.BcryptCost, OnlineWindow: cfg.OnlineWindow, Avatars: av,
+		TokenLife: cfg.TokenLife, AuditRetention: cfg.AuditRetention,
+		SignupsPerHour: cfg.SignupsPerHour, SignupBurst: cfg.SignupBurst,
 		Tool: !serverStart, Remote: remote, AvatarIO: online.Avatars{Service: av}, Anime: anime,
 		Events: bus,
 	})
@@ -160,22 +174,30 @@ func serve(ctx context.Context, cfg *config.Config, a *app, log *slog.Logger) er
 		mailer.Close(mctx)
 	}()
 	cmds := api.New(a.users, log).WithAnime(a.anime)
-	panel := web.New(a.users, a.avatars, a.secrets.CookieHash, a.secrets.CookieBlock, log).WithAnime(a.anime).Live(a.events)
+	panel := web.New(a.users, a.avatars, a.secrets.CookieHash, a.secrets.CookieBlock, log)
+	panel.TrustProxies(cfg.TrustedProxies)
+	panel.Live(a.events)
 	sio := socketio.New(socketio.Options{API: cmds, Events: a.events, Log: log})
 	e := server.New(server.Deps{
 		API: cmds, Socket: sio, DB: a.db, Log: log, TrustedProxies: cfg.TrustedProxies,
 		Uploads: a.avatars, Avatars: a.avatars,
-		Web:    panel,
+		Web:    panel.WithAnime(a.anime),
 		Online: online.NewHost(a.users, a.avatars, mailer, a.online.publicURL, log),
 	})
 	a.anime.Start(ctx)
 	defer a.anime.Stop() // after the drain: no request is left to queue a fetch
 	go expireUploads(ctx, a.avatars, log)
+	go sweepSessions(ctx, a.users, log)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	ln = connlimit.New(ln, cfg.MaxConnsPerIP)
+	// Headers within 10 s, a body within its deadline (bodyDeadline in the
+	// server: 15 s, uploads 2 minutes), the whole request within 3 minutes,
+	// the reply (up to the whole user list) within 3 minutes.
+	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 3 * time.Minute,
+		WriteTimeout: 3 * time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
 	srv.RegisterOnShutdown(panel.StopLive) // event streams would hold the drain
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -207,6 +229,26 @@ func expireUploads(ctx context.Context, av *avatars.Service, log *slog.Logger) {
 		case <-t.C:
 			if err := av.Expire(ctx); err != nil {
 				log.Warn("expiring uploads", "err", err)
+			}
+		}
+	}
+}
+
+// sweepSessions forgets expired sessions and tokens, and old audit rows,
+// every hour.
+func sweepSessions(ctx context.Context, svc *users.Service, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := svc.SweepSessions(ctx); err != nil {
+				log.Warn("sweeping sessions", "err", err)
+			}
+			if err := svc.SweepAudit(ctx); err != nil {
+				log.Warn("sweeping the audit trail", "err", err)
 			}
 		}
 	}

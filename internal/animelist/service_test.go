@@ -212,9 +212,14 @@ func TestLoginAndEditsFetchInTheBackground(t *testing.T) {
 	w.fake.Set("42", animetest.Entry{ID: 7442, Status: animetest.Watching})
 	w.member("gina", "anilist", "gina")
 	w.await("the edit's fetch", func() bool { return w.get("gina").AnimeListLastModifiedAt != nil })
+	// A login past the minute fetches. It must be over before the clock moves
+	// on: served after, it would count as the next minute's and put off the
+	// edit's fetch below.
+	w.clock.Add(2 * time.Minute)
 	if _, err := w.users.Login(context.Background(), "127.0.0.1", "gina", password, nil); err != nil {
 		t.Fatal(err)
 	}
+	w.await("the login's fetch", func() bool { return strings.Count(w.log.String(), `msg="anime list fetched"`) >= 2 })
 	w.clock.Add(2 * time.Minute)
 	u, err := w.users.EditMe(context.Background(), w.get("gina"), users.Patch{AnimeListToFetch: users.Some("kitsu"),
 		SocialNetworks: users.Some(users.SocialNetworks{Kitsu: "42"})})

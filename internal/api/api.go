@@ -16,6 +16,7 @@ import (
 // Users is what the endpoint needs from the domain.
 type Users interface {
 	Authenticate(ctx context.Context, token string) (*users.User, error)
+	AuthenticateSession(ctx context.Context, token string) (*users.User, *users.Session, error)
 	Settings() users.Settings
 	IsActive(u *users.User) bool
 	Token(u *users.User) (string, error)
@@ -30,6 +31,8 @@ type Users interface {
 	Login(ctx context.Context, clientIP, username, password string, code *string) (*users.LoginResult, error)
 	LoginGuest(ctx context.Context, name string) (*users.User, string, error)
 	CheckPassword(u *users.User, password string) bool
+	VerifyPassword(ctx context.Context, u *users.User, password string) error
+	Refused(ctx context.Context, kind, what string)
 	OnlineUsers
 }
 
@@ -46,16 +49,21 @@ type OnlineUsers interface {
 type Handler struct {
 	users Users
 	log   *slog.Logger
-	anime AnimeLists // nil: no anime list service (see WithAnime)
+	whole chan struct{} // slots for whole-list builds of getUsers
+	anime AnimeLists    // nil: no anime list service (see WithAnime)
 }
 
 // New makes the endpoint.
-func New(u Users, log *slog.Logger) *Handler { return &Handler{users: u, log: log} }
+func New(u Users, log *slog.Logger) *Handler {
+	return &Handler{users: u, log: log, whole: make(chan struct{}, wholeListBuilds)}
+}
 
 // call is one command being served.
 type call struct {
 	ctx      context.Context
-	user     *users.User // nil: anonymous
+	echo     echo.Context // nil over socket.io: no HTTP headers nor cookies there
+	user     *users.User  // nil: anonymous
+	token    string       // the caller's token, when it was valid
 	args     []byte
 	clientIP string
 	reqID    string
@@ -65,12 +73,17 @@ type call struct {
 
 // Command serves POST /api/command.
 func (h *Handler) Command(c echo.Context) error {
+	apiHeaders(c)
 	b, e := readBody(c.Request())
 	if e != nil {
 		return writeEnvelope(c, e.Status, failEnvelope(e))
 	}
-	status, env := h.Dispatch(c.Request().Context(), b, c.Request().Header,
-		Caller{ClientIP: c.RealIP(), RequestID: c.Response().Header().Get(echo.HeaderXRequestID)})
+	who := Caller{ClientIP: c.RealIP(), UserAgent: c.Request().UserAgent(),
+		RequestID: c.Response().Header().Get(echo.HeaderXRequestID), HTTP: c}
+	if dc, err := c.Cookie(users.DeviceCookie); err == nil {
+		who.Device = dc.Value
+	}
+	status, env := h.Dispatch(c.Request().Context(), b, c.Request().Header, who)
 	return writeEnvelope(c, status, env)
 }
 

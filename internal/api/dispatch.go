@@ -3,12 +3,19 @@ package api
 import (
 	"context"
 	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/kmusers/kmusers/internal/users"
 )
 
 // Caller is what a transport knows of who sent a command.
 type Caller struct {
 	ClientIP  string
-	RequestID string // for the log line of a 500
+	UserAgent string
+	Device    string       // the signed device cookie, when sent
+	RequestID string       // for the log line of a 500
+	HTTP      echo.Context // nil over socket.io: ETags, Retry-After and cookies are HTTP's
 }
 
 // errUnknownCommand is the answer to a name that is not in the table.
@@ -34,7 +41,8 @@ func (h *Handler) Dispatch(ctx context.Context, raw []byte, header http.Header, 
 	if !ok {
 		return errUnknownCommand.Status, failEnvelope(errUnknownCommand)
 	}
-	cl := &call{ctx: ctx, args: req.Args, clientIP: who.ClientIP, reqID: who.RequestID, onlineToken: req.OnlineToken}
+	ctx = users.WithClient(ctx, users.Client{IP: who.ClientIP, UserAgent: who.UserAgent, Device: who.Device})
+	cl := &call{ctx: ctx, echo: who.HTTP, args: req.Args, clientIP: who.ClientIP, reqID: who.RequestID, onlineToken: req.OnlineToken}
 	if e := h.gate(cl, req.Cmd, cmd, req.Token); e != nil {
 		return e.Status, failEnvelope(e)
 	}

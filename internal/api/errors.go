@@ -41,6 +41,7 @@ var (
 	errNotResponding = apiErr(http.StatusGatewayTimeout, "INSTANCE_NOT_RESPONDING")
 	errAdminDamedesu = apiErr(http.StatusNotAcceptable, "USER_DELETE_ADMIN_DAMEDESU")
 	errLogError      = apiErr(http.StatusUnauthorized, "LOG_ERROR")
+	errPasswordWeak  = apiErr(http.StatusBadRequest, "PASSWORD_TOO_WEAK")
 )
 
 // editRules are the errors of editUser, which editMyAccount shares.
@@ -50,6 +51,7 @@ var editRules = []rule{
 	{users.ErrLoginTaken, errEditConflict.with("USER_ALREADY_EXISTS")},
 	{users.ErrPasswordTooShort, errPasswordShort},
 	{users.ErrPasswordEmpty, errPasswordShort},
+	{users.ErrPasswordTooWeak, errPasswordWeak},
 	{users.ErrPasswordTooLong, errEditInvalid.with(map[string]string{"password": "must be at most 72 bytes"})},
 	{users.ErrAdminProtected, errEditForbidden.with("ADMIN_IS_PROTECTED")},
 	{users.ErrInvalidAvatar, errEditInvalid.with("INVALID_AVATAR")},
@@ -58,4 +60,5 @@ var editRules = []rule{
 	{users.ErrGuestCannotEdit, apiErr(http.StatusForbidden, "GUESTS_CANNOT_EDIT")},
 	{users.ErrCannotChangeType, apiErr(http.StatusForbidden, "USER_CANNOT_CHANGE_TYPE")},
 	{users.ErrUnreachable, errNotResponding},
+	{users.ErrTooManyAttempts, errTooMany},
 }

@@ -30,6 +30,12 @@ func (f faulty) Authenticate(ctx context.Context, tok string) (*users.User, erro
 	}
 	return f.Users.Authenticate(ctx, tok)
 }
+func (f faulty) AuthenticateSession(ctx context.Context, tok string) (*users.User, *users.Session, error) {
+	if f.as != nil {
+		return f.as, &users.Session{ID: "test"}, nil
+	}
+	return f.Users.AuthenticateSession(ctx, tok)
+}
 func (faulty) Each(context.Context, *users.User, users.ListQuery, func(*users.User) error) error {
 	return errDisk
 }
@@ -96,6 +102,8 @@ func TestOnlineAccountsWithoutTheirServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	dan := v.token("dan@kara.moe", pw)
+	// Placeholder pinned: anime lists of online accounts are not built yet
+	// (README, "Not built yet"); this answer is what a client meets today.
 	v.do(dan, "refreshAnimeList", nil).want(t, 500, "REFRESH_ANIME_LIST_ERROR")
 	v.do(dan, "convertMyOnlineUserToLocal", map[string]any{"password": pw}).want(t, 500, "USER_DELETE_ERROR_ONLINE")
 	v.do(dan, "convertMyOnlineUserToLocal", map[string]any{"password": "wrong one!"}).want(t, 400, "INVALID_DATA")

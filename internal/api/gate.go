@@ -40,7 +40,7 @@ var (
 // gate checks, in this order: the token, the role, the frontend mode.
 func (h *Handler) gate(c *call, name string, cmd command, token string) *Error {
 	if token != "" {
-		u, err := h.users.Authenticate(c.ctx, token)
+		u, row, err := h.users.AuthenticateSession(c.ctx, token)
 		if errors.Is(err, users.ErrInvalidToken) {
 			return errInvalidToken
 		}
@@ -48,12 +48,16 @@ func (h *Handler) gate(c *call, name string, cmd command, token string) *Error {
 			return h.failure(c.reqID, name, err, cmd.fail) // the command's own 500
 
 		}
-		c.user = u
+		c.user, c.token = u, token
+		cl := users.ClientFrom(c.ctx)
+		cl.Session, cl.Actor = row.ID, u.Login
+		c.ctx = users.WithClient(c.ctx, cl)
 	}
 	if cmd.who != anyone && c.user == nil {
 		return errNotLoggedIn
 	}
 	if e := roleCheck(cmd, c.user); e != nil {
+		h.users.Refused(c.ctx, users.AuditForbidden, "api "+name)
 		return e
 	}
 	op := c.user != nil && c.user.Type == users.TypeOperator

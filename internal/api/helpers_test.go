@@ -35,7 +35,9 @@ type env struct {
 	avatars   *avatars.Service
 }
 
-func newEnv(t *testing.T) *env {
+// newEnv makes a server; tune may change the service's options (tests
+// create many accounts from one address, so the sign-up rate is lifted).
+func newEnv(t *testing.T, tune ...func(*users.Options)) *env {
 	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "kmusers.db"))
@@ -51,7 +53,12 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := users.New(ctx, users.Options{Store: db, JWTSecret: []byte("test secret of at least 32 bytes!"), Log: log, Now: clk.Now, Avatars: av})
+	o := users.Options{Store: db, JWTSecret: []byte("test secret of at least 32 bytes!"), Log: log, Now: clk.Now, Avatars: av,
+		SignupBurst: 1 << 20}
+	for _, f := range tune {
+		f(&o)
+	}
+	svc, err := users.New(ctx, o)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -40,6 +40,7 @@ type uploadReply struct {
 // past it.
 func (h *Handler) ImportFile(up Uploads) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		apiHeaders(c)
 		u, e := h.uploader(c)
 		if e != nil {
 			return writeUploadFail(c, e)
@@ -121,6 +122,8 @@ func (h *Handler) uploadFailure(c echo.Context, err error) *Error {
 		return errUnsupported
 	case errors.Is(err, avatars.ErrInvalid):
 		return errInvalidImage
+	case errors.Is(err, avatars.ErrTooManyUploads):
+		return errTooMany
 	}
 	return h.failure(c.Response().Header().Get(echo.HeaderXRequestID), "importfile", err, errUploadFailure.Code)
 }

@@ -3,6 +3,8 @@ package api
 import (
 	"net/http"
 
+	"github.com/labstack/echo/v4"
+
 	"github.com/kmusers/kmusers/internal/users"
 )
 
@@ -32,7 +34,18 @@ func (h *Handler) login(c *call) (any, error) {
 			rule{users.ErrTooManyAttempts, errTooMany},
 			rule{users.ErrUnreachable, errNotResponding})
 	}
+	setDeviceCookie(c.echo, res.Device)
 	return loginResult{Token: res.Token, OnlineToken: res.OnlineToken, Username: res.User.Login, Role: res.User.Role()}, nil
+}
+
+// setDeviceCookie gives a client that logged in its device cookie: with it,
+// strangers' failures on the account do not lock this client out.
+func setDeviceCookie(c echo.Context, value string) {
+	if value == "" || c == nil { // no cookies over socket.io
+		return
+	}
+	c.SetCookie(&http.Cookie{Name: users.DeviceCookie, Value: value, Path: "/", MaxAge: 365 * 24 * 3600,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: c.Request().TLS != nil})
 }
 
 type loginGuestArgs struct {

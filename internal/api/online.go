@@ -33,6 +33,7 @@ func (h *Handler) convertToOnline(c *call) (any, error) {
 			rule{users.ErrAlreadyOnline, errOnlineTaken},
 			rule{users.ErrOnlineTaken, errOnlineTaken},
 			rule{users.ErrWrongPassword, errWrongPassword},
+			rule{users.ErrTooManyAttempts, errTooMany},
 			rule{users.ErrOnlineDisabled, errInvalidData.with(map[string]string{"instance": "online accounts are disabled"})},
 			rule{users.ErrHostNotAllowed, errInvalidData.with(map[string]string{"instance": "is not an allowed online server"})},
 			rule{users.ErrLoginTaken, apiErr(http.StatusConflict, "USER_ALREADY_EXISTS")},
@@ -56,6 +57,7 @@ func (h *Handler) convertToLocal(c *call) (any, error) {
 		return nil, mapErr(err, errInvalidData,
 			rule{users.ErrNotOnline, errInvalidData.with(map[string]string{"login": "is not an online account"})},
 			rule{users.ErrWrongPassword, errWrongPassword},
+			rule{users.ErrTooManyAttempts, errTooMany},
 			rule{users.ErrLoginTaken, apiErr(http.StatusConflict, "USER_ALREADY_EXISTS_LOCALLY")},
 			rule{users.ErrUnreachable, errDeleteOnline.with("online server not responding")},
 			rule{users.ErrOnlineToken, errDeleteOnline.with("the online server refused the deletion")})

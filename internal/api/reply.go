@@ -51,10 +51,13 @@ func failEnvelope(e *Error) Envelope {
 
 // writeEnvelope writes a reply over HTTP.
 func writeEnvelope(c echo.Context, status int, env Envelope) error {
+	if _, ok := env.Data.(notModified); ok {
+		return c.NoContent(http.StatusNotModified)
+	}
 	if raw, ok := env.Data.(json.RawMessage); ok && !env.Err {
 		// Already encoded (the user list): wrap it without a copy.
 		w := c.Response()
-		w.Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+		w.Header().Set(echo.HeaderContentType, jsonType)
 		w.WriteHeader(status)
 		for _, part := range [][]byte{[]byte(okPrefix), raw, []byte("}")} {
 			if _, err := w.Write(part); err != nil {
@@ -67,3 +70,14 @@ func writeEnvelope(c echo.Context, status int, env Envelope) error {
 }
 
 const okPrefix = `{"err":false,"data":`
+
+// jsonType is the type of every API reply, charset spelled out.
+const jsonType = "application/json; charset=utf-8"
+
+// apiHeaders marks an API reply: JSON in UTF-8, never stored by a cache
+// (the login reply carries a token).
+func apiHeaders(c echo.Context) {
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, jsonType)
+	h.Set("Cache-Control", "no-store")
+}

@@ -17,6 +17,7 @@ var resetRules = []rule{
 	{users.ErrWrongCode, apiErr(http.StatusForbidden, "USER_RESETPASSWORD_WRONGSECURITYCODE")},
 	{users.ErrCodeLocked, errTooMany},
 	{users.ErrPasswordTooShort, errPasswordShort},
+	{users.ErrPasswordTooWeak, errPasswordWeak},
 	{users.ErrPasswordEmpty, errPasswordShort},
 	{users.ErrPasswordTooLong, errPasswordLong},
 	{users.ErrNotFound, errUserNotExists},

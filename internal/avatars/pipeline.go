@@ -71,6 +71,26 @@ func sniff(b []byte) (format, string, bool) {
 // Only pixels survive: metadata, trailing bytes and polyglot payloads are
 // gone because the output is encoded anew from the decoded pixels.
 func Process(b []byte) (Result, string, error) {
+	return process(b, nil)
+}
+
+// Pixels reads the image's size from its header, without decoding: what a
+// decode of it will cost in memory. 0 when it is not an image we take.
+func Pixels(b []byte) int64 {
+	f, _, ok := sniff(b)
+	if !ok || len(b) > MaxBytes {
+		return 0
+	}
+	cfg, err := f.config(bytes.NewReader(b))
+	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 {
+		return 0
+	}
+	return int64(cfg.Width) * int64(cfg.Height)
+}
+
+// process is Process with a hook run between the header check and the
+// decode: the service takes its share of the decode budget there.
+func process(b []byte, beforeDecode func(pixels int64) (func(), error)) (Result, string, error) {
 	if len(b) > MaxBytes {
 		return Result{}, "", ErrTooLarge
 	}
@@ -84,6 +104,13 @@ func Process(b []byte) (Result, string, error) {
 	}
 	if int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
 		return Result{}, f.mime, ErrTooManyPixels
+	}
+	if beforeDecode != nil {
+		release, err := beforeDecode(int64(cfg.Width) * int64(cfg.Height))
+		if err != nil {
+			return Result{}, f.mime, err
+		}
+		defer release()
 	}
 	img, err := f.decode(bytes.NewReader(b))
 	if err != nil {

@@ -11,9 +11,13 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"time"
 
+	"golang.org/x/sync/semaphore"
+
+	"github.com/kmusers/kmusers/internal/throttle"
 	"github.com/kmusers/kmusers/internal/users"
 )
 
@@ -29,9 +33,23 @@ const (
 //go:embed blank.png
 var blankPNG []byte
 
-// maxDecodes bounds the images decoded at once: a burst of uploads waits
-// instead of holding many large bitmaps in memory together.
-const maxDecodes = 2
+// decodeBudget bounds the pixels being decoded at once, whatever arrives:
+// one 40-megapixel image, or many small ones, at a time. A decode holds
+// about 4 bytes a pixel, so the budget keeps decoding under ~200 MB.
+const decodeBudget = MaxPixels + 8_000_000
+
+// bigDecode is the size from which a finished decode is collected at once.
+const bigDecode = 4_000_000
+
+// Upload limits per user: a rate, and a cap on uploads waiting to be used.
+const (
+	uploadsPerHour = 60
+	uploadBurst    = 20
+	maxPending     = 20
+)
+
+// ErrTooManyUploads: the user uploads too fast or has too many pending.
+var ErrTooManyUploads = errors.New("too many uploads")
 
 // nameRe is every file name this package ever makes: random hex and our
 // own extension. Anything else is not ours, on disk or in a request.
@@ -50,6 +68,8 @@ type Upload struct {
 // Store is what the avatars need from the database.
 type Store interface {
 	InsertUpload(ctx context.Context, u Upload) error
+	// PendingUploads counts owner's uploads made after since.
+	PendingUploads(ctx context.Context, owner string, since time.Time) (int64, error)
 	// DeleteUploadsBefore forgets expired uploads and returns their ids.
 	DeleteUploadsBefore(ctx context.Context, before time.Time) ([]string, error)
 	AvatarFilesInUse(ctx context.Context) (map[string]bool, error)
@@ -62,7 +82,8 @@ type Service struct {
 	store Store
 	now   func() time.Time
 	log   *slog.Logger
-	sem   chan struct{}
+	sem   *semaphore.Weighted // pixels being decoded
+	rate  *throttle.Bucket    // uploads per user
 }
 
 // New makes the avatar directory if needed.
@@ -70,18 +91,32 @@ func New(dir string, store Store, now func() time.Time, log *slog.Logger) (*Serv
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("avatars: %w", err)
 	}
-	return &Service{dir: dir, store: store, now: now, log: log, sem: make(chan struct{}, maxDecodes)}, nil
+	return &Service{dir: dir, store: store, now: now, log: log, sem: semaphore.NewWeighted(decodeBudget),
+		rate: throttle.NewBucket(uploadsPerHour, uploadBurst, now)}, nil
 }
 
 // Upload processes an image and keeps it as a pending upload of owner.
 func (s *Service) Upload(ctx context.Context, owner, originalName string, data []byte) (Upload, error) {
-	select {
-	case s.sem <- struct{}{}:
-	case <-ctx.Done():
-		return Upload{}, ctx.Err()
+	n, err := s.store.PendingUploads(ctx, owner, s.now().UTC().Add(-pendingFor))
+	if err != nil {
+		return Upload{}, fmt.Errorf("avatars: count uploads: %w", err)
 	}
-	res, _, err := Process(data)
-	<-s.sem
+	if n >= maxPending || !s.rate.Take(owner) {
+		return Upload{}, ErrTooManyUploads
+	}
+	res, _, err := process(data, func(pixels int64) (func(), error) {
+		if err := s.sem.Acquire(ctx, pixels); err != nil {
+			return nil, err
+		}
+		return func() {
+			if pixels >= bigDecode {
+				// The bitmap is garbage now; collect it before the next
+				// large decode starts, or the heap would hold both.
+				runtime.GC()
+			}
+			s.sem.Release(pixels)
+		}, nil
+	})
 	if err != nil {
 		return Upload{}, err
 	}

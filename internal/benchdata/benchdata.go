@@ -28,7 +28,7 @@ func Seed(ctx context.Context, db users.Store, n int) error {
 		err := db.Update(ctx, func(tx users.Tx) error {
 			for i := start; i < min(start+10_000, n); i++ {
 				login := fmt.Sprintf("user%06d", i)
-				u := &users.User{Login: login, Nickname: "Nick " + login, NicknameKey: "nick " + login, Type: 1 + i%2,
+				u := &users.User{Login: login, Nickname: "Nick " + login, NicknameKey: "nick " + login, NicknameSkeleton: users.NicknameSkeleton("nick " + login), Type: 1 + i%2,
 					Password: hash, TokenKey: users.NewTokenKey(), AvatarFile: users.BlankAvatar, FlagPublic: i%10 != 0,
 					FlagParentsonly: true, LastLoginAt: now.Add(-time.Duration(i) * time.Second), CreatedAt: now}
 				if err := tx.Insert(u); err != nil {

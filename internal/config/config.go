@@ -23,6 +23,11 @@ type Config struct {
 	TrustedProxies []*net.IPNet
 	OnlineWindow   time.Duration
 	BcryptCost     int
+	TokenLife      time.Duration
+	AuditRetention time.Duration
+	SignupsPerHour int
+	SignupBurst    int
+	MaxConnsPerIP  int
 	AnimeLists     AnimeLists
 }
 
@@ -52,6 +57,12 @@ func Parse(name string, args []string, getenv func(string) string, out io.Writer
 	fs.StringVar(&level, "log-level", env("log-level", "info"), "log level: debug, info, warn or error")
 	fs.StringVar(&proxies, "trusted-proxies", env("trusted-proxies", ""), "comma-separated CIDRs whose X-Forwarded-For is trusted")
 	fs.StringVar(&window, "online-window", env("online-window", "15m"), "how long after a request a user counts as online")
+	var life, retention string
+	fs.StringVar(&life, "token-life", env("token-life", "720h"), "an API token ends this long after its last use")
+	fs.StringVar(&retention, "audit-retention", env("audit-retention", "2160h"), "how long the audit trail is kept")
+	fs.IntVar(&c.SignupsPerHour, "signup-per-hour", atoiOr(env("signup-per-hour", ""), 5), "accounts one address may create an hour (operators: no limit)")
+	fs.IntVar(&c.SignupBurst, "signup-burst", atoiOr(env("signup-burst", ""), 10), "accounts one address may create at once")
+	fs.IntVar(&c.MaxConnsPerIP, "max-conns-per-ip", atoiOr(env("max-conns-per-ip", ""), 128), "connections one address may hold open")
 	fs.IntVar(&c.BcryptCost, "bcrypt-cost", atoiOr(env("bcrypt-cost", ""), 10), "bcrypt cost (10 or more)")
 	fs.StringVar(&c.AnimeLists.AniListURL, "anilist-url", env("anilist-url", ""), "AniList GraphQL endpoint (default https://graphql.anilist.co)")
 	fs.StringVar(&c.AnimeLists.MALURL, "mal-url", env("mal-url", ""), "MyAnimeList API v2 base URL (default https://api.myanimelist.net/v2)")
@@ -62,6 +73,19 @@ func Parse(name string, args []string, getenv func(string) string, out io.Writer
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if d, err := time.ParseDuration(life); err != nil || d < time.Minute {
+		return nil, fmt.Errorf("--token-life: %q is not a duration of a minute or more", life)
+	} else {
+		c.TokenLife = d
+	}
+	if c.SignupsPerHour < 1 || c.SignupBurst < 1 || c.MaxConnsPerIP < 1 {
+		return nil, fmt.Errorf("--signup-per-hour, --signup-burst and --max-conns-per-ip must be 1 or more")
+	}
+	if d, err := time.ParseDuration(retention); err != nil || d < time.Hour {
+		return nil, fmt.Errorf("--audit-retention: %q is not a duration of an hour or more", retention)
+	} else {
+		c.AuditRetention = d
 	}
 	return c, c.finish(level, proxies, window)
 }

@@ -33,9 +33,12 @@ type Deps struct {
 	TrustedProxies []*net.IPNet
 	Uploads        api.Uploads
 	Avatars        AvatarFiles
-	Web            *web.Handler     // nil: no panel (API tests)
-	Online         *online.Host     // nil: this instance hosts no online accounts
-	Socket         *socketio.Server // nil: no socket.io endpoint
+	Web            *web.Handler // nil: no panel (API tests)
+	// BodyDeadline bounds the time to send a request body (default 15 s);
+	// UploadDeadline the same for uploads (default 2 minutes).
+	BodyDeadline, UploadDeadline time.Duration
+	Online                       *online.Host     // nil: this instance hosts no online accounts
+	Socket                       *socketio.Server // nil: no socket.io endpoint
 }
 
 // AvatarFiles serves avatar bytes by file name.
@@ -50,10 +53,12 @@ func New(d Deps) *echo.Echo {
 	e.IPExtractor = ipExtractor(d.TrustedProxies)
 	e.HTTPErrorHandler = errorHandler(d.Log)
 	e.Pre(caseFoldPaths("/api/importfile"))
+	e.Use(bodyDeadline(d.BodyDeadline, d.UploadDeadline))
 	e.Use(middleware.RequestID())
 	e.Use(recoverer(d.Log))
 	e.Use(accessLog(d.Log))
 	e.Use(securityHeaders)
+	e.Use(hsts(d.TrustedProxies))
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{
 		// Avatars are compressed images already; the list of every user is
 		// large enough that compressing it would cost more than it saves.
@@ -151,6 +156,63 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// bodyDeadline gives each request a deadline to send its body, longer but
+// bounded for uploads (the API's, and the panel's multipart forms): a body
+// sent at a byte a second no longer holds a connection for minutes.
+func bodyDeadline(normal, upload time.Duration) echo.MiddlewareFunc {
+	if normal <= 0 {
+		normal = 15 * time.Second
+	}
+	if upload <= 0 {
+		upload = 2 * time.Minute
+	}
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			r := c.Request()
+			d := normal
+			if r.URL.Path == "/api/importfile" || strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+				d = upload
+			}
+			// Not every writer supports deadlines (tests' recorders): then none.
+			_ = http.NewResponseController(c.Response().Writer).SetReadDeadline(time.Now().Add(d))
+			return next(c)
+		}
+	}
+}
+
+// hsts tells browsers to come back over HTTPS only, on replies that went
+// out over HTTPS (TLS here, or a trusted proxy's X-Forwarded-Proto).
+func hsts(proxies []*net.IPNet) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if overHTTPS(c.Request(), proxies) {
+				c.Response().Header().Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+			}
+			return next(c)
+		}
+	}
+}
+
+func overHTTPS(r *http.Request, proxies []*net.IPNet) bool {
+	if r.TLS != nil {
+		return true
+	}
+	if !strings.EqualFold(r.Header.Get(echo.HeaderXForwardedProto), "https") {
+		return false
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	ip := net.ParseIP(host)
+	for _, n := range proxies {
+		if ip != nil && n.Contains(ip) {
+			return true
+		}
+	}
+	return false
+}
+
 // recoverer turns a panic into a plain 500 and logs it with the request id.
 func recoverer(log *slog.Logger) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
@@ -220,6 +282,8 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 		}
 		msg := http.StatusText(code)
 		if strings.HasPrefix(c.Request().URL.Path, "/api/") {
+			c.Response().Header().Set(echo.HeaderContentType, "application/json; charset=utf-8")
+			c.Response().Header().Set("Cache-Control", "no-store")
 			_ = c.JSON(code, map[string]any{"err": true, "data": map[string]any{
 				"code": code, "message": map[string]string{"code": strings.ToUpper(strings.ReplaceAll(msg, " ", "_"))}}})
 			return

@@ -2,12 +2,15 @@ package server
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/labstack/echo/v4"
 )
@@ -60,5 +63,58 @@ func TestForwardedForOnlyFromTrustedProxy(t *testing.T) {
 	}
 	if got := ip(trusted, "10.0.0.2:5", "1.2.3.4"); got != "10.0.0.2" {
 		t.Fatalf("untrusted peer's XFF believed: %s", got)
+	}
+}
+
+// TestHSTSOnlyOverHTTPS: HSTS when the request came over HTTPS through a
+// trusted proxy, never on plain HTTP or on a client's own claim.
+func TestHSTSOnlyOverHTTPS(t *testing.T) {
+	_, loopback, _ := net.ParseCIDR("192.0.2.0/24")
+	e := New(Deps{DB: pinger{}, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), TrustedProxies: []*net.IPNet{loopback}})
+	get := func(remote string, https bool) string {
+		req := httptest.NewRequest("GET", "/healthz", nil)
+		req.RemoteAddr = remote
+		if https {
+			req.Header.Set("X-Forwarded-Proto", "https")
+		}
+		rec := httptest.NewRecorder()
+		e.ServeHTTP(rec, req)
+		return rec.Header().Get("Strict-Transport-Security")
+	}
+	if get("192.0.2.1:1", true) == "" {
+		t.Fatal("no HSTS over HTTPS through a trusted proxy")
+	}
+	if get("192.0.2.1:1", false) != "" || get("198.51.100.1:1", true) != "" {
+		t.Fatal("HSTS on plain HTTP or on an untrusted client's claim")
+	}
+}
+
+// TestSlowBodyIsCut: a body sent a byte at a time loses its connection at
+// the deadline instead of holding it.
+func TestSlowBodyIsCut(t *testing.T) {
+	e := New(Deps{DB: pinger{}, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), BodyDeadline: 300 * time.Millisecond,
+		API: nil})
+	e.POST("/slow", func(c echo.Context) error {
+		_, err := io.ReadAll(c.Request().Body)
+		if err != nil {
+			return err
+		}
+		return c.String(200, "read")
+	})
+	srv := httptest.NewServer(e)
+	defer srv.Close()
+	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /slow HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nx")
+	// Send nothing more: the server must end the request and the connection.
+	b, err := io.ReadAll(conn)
+	if err != nil && !errors.Is(err, io.EOF) && !strings.Contains(err.Error(), "reset") {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), "read") {
+		t.Fatalf("the slow body was read to the end: %q", b)
 	}
 }

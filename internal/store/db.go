@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -28,6 +29,9 @@ type Store struct {
 // it. SQLite allows one writer at a time, so writes share one connection and
 // wait their turn in Go rather than failing with SQLITE_BUSY.
 func Open(ctx context.Context, path string) (*Store, error) {
+	if err := privateFile(path); err != nil {
+		return nil, err
+	}
 	w, err := openSQLite(path, false)
 	if err != nil {
 		return nil, err
@@ -43,6 +47,23 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// privateFile creates the database file with mode 0600 before SQLite does,
+// whatever the umask and the data dir's mode: SQLite gives its -wal and
+// -shm files the mode of the database file. An existing file is narrowed.
+func privateFile(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("store: create %s: %w", path, err)
+	}
+	f.Close()
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Chmod(p, 0o600); err != nil && !os.IsNotExist(err) {
+			return fmt.Errorf("store: chmod %s: %w", p, err)
+		}
+	}
+	return nil
 }
 
 // sqliteDSN adds the pragmas of the contract: WAL, a busy timeout, foreign

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"github.com/kmusers/kmusers/internal/users"
 )
 
 // migration is one schema step. Steps are never edited once released: a
@@ -23,6 +25,9 @@ var migrations = []migration{
 	{100, "song catalogue and anime provider ids", migrateV100},
 	{110, "password reset links", migrateV110},
 	{120, "guests send statistics", migrateV120},
+	{130, "session registry", migrateV130},
+	{131, "nickname confusable skeleton", migrateV131},
+	{132, "audit trail", migrateV132},
 }
 
 type schemaMigration struct {
@@ -158,3 +163,67 @@ func migrateV110(tx *gorm.DB) error {
 func migrateV120(tx *gorm.DB) error {
 	return tx.Exec("UPDATE users SET flag_sendstats = ? WHERE type = ? AND flag_sendstats IS NULL", true, 2).Error
 }
+
+// sessionV130 is one API token or panel session of the registry.
+type sessionV130 struct {
+	ID         string    `gorm:"primaryKey"`
+	Login      string    `gorm:"not null;index:idx_sessions_login"`
+	Kind       string    `gorm:"not null"`
+	CreatedAt  time.Time `gorm:"not null"`
+	LastUsedAt time.Time `gorm:"not null"`
+	ExpiresAt  time.Time `gorm:"not null;index:idx_sessions_expires_at"`
+	Deadline   *time.Time
+	IdleFor    int64  `gorm:"not null"`
+	ClientIP   string `gorm:"column:client_ip;not null;default:''"`
+	UserAgent  string `gorm:"not null;default:''"`
+}
+
+func (sessionV130) TableName() string { return "sessions" }
+
+func migrateV130(tx *gorm.DB) error { return tx.Migrator().CreateTable(&sessionV130{}) }
+
+// userV131 adds the nickname's confusable skeleton, unique when set.
+type userV131 struct {
+	NicknameSkeleton string `gorm:"not null;default:''"`
+}
+
+func (userV131) TableName() string { return "users" }
+
+// migrateV131 backfills the skeletons. Names that already collide keep
+// working: the later one gets its login appended, so the index holds.
+func migrateV131(tx *gorm.DB) error {
+	if err := tx.Migrator().AddColumn(&userV131{}, "NicknameSkeleton"); err != nil {
+		return err
+	}
+	var rows []struct{ Login, Nickname string }
+	if err := tx.Table("users").Select("login, nickname").Order("created_at, login").Find(&rows).Error; err != nil {
+		return err
+	}
+	seen := make(map[string]bool, len(rows))
+	for _, r := range rows {
+		sk := users.NicknameSkeleton(r.Nickname)
+		if seen[sk] {
+			sk += "\x00" + r.Login
+		}
+		seen[sk] = true
+		if err := tx.Table("users").Where("login = ?", r.Login).Update("nickname_skeleton", sk).Error; err != nil {
+			return err
+		}
+	}
+	return tx.Exec("CREATE UNIQUE INDEX idx_users_nickname_skeleton ON users (nickname_skeleton) WHERE nickname_skeleton <> ''").Error
+}
+
+// auditV132 is one event of the audit trail.
+type auditV132 struct {
+	ID       int64     `gorm:"primaryKey;autoIncrement"`
+	At       time.Time `gorm:"not null;index:idx_audit_at"`
+	Kind     string    `gorm:"not null;index:idx_audit_kind"`
+	Actor    string    `gorm:"not null;default:'';index:idx_audit_actor"`
+	Target   string    `gorm:"not null;default:'';index:idx_audit_target"`
+	ClientIP string    `gorm:"column:client_ip;not null;default:''"`
+	Detail   string    `gorm:"not null;default:''"`
+}
+
+func (auditV132) TableName() string { return "audit_events" }
+
+func migrateV132(tx *gorm.DB) error { return tx.Migrator().CreateTable(&auditV132{}) }

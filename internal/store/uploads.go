@@ -98,3 +98,10 @@ func (t userTx) ClaimUpload(id, owner string, since time.Time) error {
 	}
 	return nil
 }
+
+// PendingUploads counts owner's uploads made after since.
+func (s *Store) PendingUploads(ctx context.Context, owner string, since time.Time) (int64, error) {
+	var n int64
+	err := s.r.WithContext(ctx).Model(&upload{}).Where("owner = ? AND created_at >= ?", owner, since).Count(&n).Error
+	return n, err
+}

@@ -42,6 +42,7 @@ var userFields = []struct {
 	{"anime_list_last_modified_at", func(u *users.User) any { return &u.AnimeListLastModifiedAt }},
 	{"last_login_at", func(u *users.User) any { return &u.LastLoginAt }},
 	{"created_at", func(u *users.User) any { return &u.CreatedAt }},
+	{"nickname_skeleton", func(u *users.User) any { return &u.NicknameSkeleton }},
 }
 
 var (

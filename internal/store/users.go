@@ -141,7 +141,8 @@ func (t userTx) UserByLogin(login string) (*users.User, error) { return userByLo
 
 func (t userTx) NameOwner(name, except string) (string, error) {
 	var logins []string
-	err := t.db.Model(&users.User{}).Where("(login = ? OR nickname_key = ?) AND login <> ?", name, name, except).
+	err := t.db.Model(&users.User{}).
+		Where("(login = ? OR nickname_key = ? OR nickname_skeleton = ?) AND login <> ?", name, name, users.NicknameSkeleton(name), except).
 		Limit(1).Pluck("login", &logins).Error
 	if err != nil || len(logins) == 0 {
 		return "", err

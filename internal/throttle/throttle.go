@@ -42,6 +42,32 @@ func (l *Limiter) Allowed(key string) bool {
 func (l *Limiter) Fail(key string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.add(key)
+}
+
+// Take spends one try of key's budget, atomically with the check: of many
+// concurrent tries, at most max are let through in a window. A try that
+// succeeds is given back with Refund (or Reset).
+func (l *Limiter) Take(key string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if e := l.live(key); e != nil && e.count >= l.max {
+		return false
+	}
+	l.add(key)
+	return true
+}
+
+// Refund gives back one try of key.
+func (l *Limiter) Refund(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if e := l.live(key); e != nil && e.count > 0 {
+		e.count--
+	}
+}
+
+func (l *Limiter) add(key string) {
 	e := l.live(key)
 	if e == nil {
 		if len(l.hits) >= maxKeys {

@@ -1,6 +1,8 @@
 package throttle
 
 import (
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -28,5 +30,49 @@ func TestLimiterBlocksThenExpires(t *testing.T) {
 	l.Reset("a")
 	if !l.Allowed("a") {
 		t.Fatal("reset did not forget")
+	}
+}
+
+// TestTakeIsAtomic: of many concurrent tries, exactly max get through.
+func TestTakeIsAtomic(t *testing.T) {
+	l := New(10, time.Minute, time.Now)
+	var wg sync.WaitGroup
+	var passed atomic.Int32
+	for range 40 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if l.Take("bob") {
+				passed.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if passed.Load() != 10 {
+		t.Fatalf("%d of 40 concurrent tries passed a budget of 10", passed.Load())
+	}
+	l.Refund("bob")
+	if !l.Take("bob") || l.Take("bob") {
+		t.Fatal("a refund gives back exactly one try")
+	}
+}
+
+func TestBucketBurstThenRate(t *testing.T) {
+	now := time.Unix(1000, 0)
+	b := NewBucket(5, 10, func() time.Time { return now })
+	for i := range 10 {
+		if !b.Take("ip") {
+			t.Fatalf("burst try %d refused", i)
+		}
+	}
+	if b.Take("ip") {
+		t.Fatal("11th try at once allowed")
+	}
+	if !b.Take("other") {
+		t.Fatal("keys share a bucket")
+	}
+	now = now.Add(12 * time.Minute) // 5 an hour: one every 12 minutes
+	if !b.Take("ip") || b.Take("ip") {
+		t.Fatal("rate not one per 12 minutes")
 	}
 }

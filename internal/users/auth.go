@@ -2,7 +2,6 @@ package users
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/kmusers/kmusers/internal/events"
@@ -11,22 +10,28 @@ import (
 // Authenticate checks a token and returns its user as stored now, so that
 // a demotion or a deletion bites at once. It records activity.
 func (s *Service) Authenticate(ctx context.Context, token string) (*User, error) {
+	u, _, err := s.AuthenticateSession(ctx, token)
+	return u, err
+}
+
+// AuthenticateSession checks a token against its row in the session
+// registry (alive, not expired, same user) and its signature, and returns
+// the user as stored now with the session.
+func (s *Service) AuthenticateSession(ctx context.Context, token string) (*User, *Session, error) {
 	c, err := s.tokens.Peek(token)
 	if err != nil {
-		return nil, ErrInvalidToken
+		return nil, nil, ErrInvalidToken
 	}
-	u, err := s.store.UserByLogin(ctx, NormalizeLogin(c.Username))
-	if errors.Is(err, ErrNotFound) {
-		return nil, ErrInvalidToken
+	if c.Exp != 0 && s.now().Unix() >= c.Exp {
+		return nil, nil, ErrInvalidToken
 	}
+	row, u, err := s.resume(ctx, c.JTI, KindToken, func(u *User) bool {
+		return u.Login == NormalizeLogin(c.Username) && s.tokens.Verify(token, u) == nil
+	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if err := s.tokens.Verify(token, u); err != nil {
-		return nil, ErrInvalidToken
-	}
-	s.Touch(ctx, u)
-	return u, nil
+	return u, row, nil
 }
 
 // Touch records that u is active, writing at most once a minute per user so
@@ -47,8 +52,9 @@ func (s *Service) Touch(ctx context.Context, u *User) {
 	}
 }
 
-// Token signs a new token for u.
-func (s *Service) Token(u *User) (string, error) { return s.tokens.Sign(u, s.now()) }
+// Token opens a token session for u with no request at hand; prefer
+// IssueToken, which records the client.
+func (s *Service) Token(u *User) (string, error) { return s.IssueToken(context.Background(), u) }
 
 // Now is the service's clock, for callers that show times relative to it.
 func (s *Service) Now() time.Time { return s.now() }

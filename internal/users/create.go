@@ -25,6 +25,11 @@ func (s *Service) Create(ctx context.Context, actor *User, in NewAccount) error 
 	if in.Code != nil && *in.Code == "" {
 		in.Code = nil // an empty code field is no code
 	}
+	// Non-operators create accounts at a bounded rate per address, so that
+	// one client cannot fill the database; checked before any bcrypt work.
+	if !isOperator(actor) && !s.signups.Take(ClientFrom(ctx).IP) {
+		return ErrTooManyAttempts
+	}
 	u, err := s.prepareAccount(actor, in)
 	if err != nil {
 		return err
@@ -37,6 +42,7 @@ func (s *Service) Create(ctx context.Context, actor *User, in NewAccount) error 
 		if err := s.spendCreateCode(in.Code, u.Type, kinds); err != nil {
 			return err
 		}
+		s.audit(ctx, "", u.Login, AuditCodeUsed, "for", "account creation")
 	}
 	if u.IsOnline() {
 		// The host first: a local copy without its account would be a lie.
@@ -94,14 +100,14 @@ func (s *Service) prepareAccount(actor *User, in NewAccount) (*User, error) {
 		}
 	}
 	u := s.newUser(login, local, typ)
-	if err := s.setInitialPassword(u, in.Password); err != nil {
-		return nil, err
-	}
 	if in.Nickname != "" {
 		if u.Nickname, err = CleanNickname(in.Nickname); err != nil {
 			return nil, err
 		}
-		u.NicknameKey = NicknameKey(u.Nickname)
+		u.NicknameKey, u.NicknameSkeleton = NicknameKey(u.Nickname), NicknameSkeleton(u.Nickname)
+	}
+	if err := s.setInitialPassword(u, in.Password); err != nil {
+		return nil, err
 	}
 	if u.Language, err = cleanUILanguage(in.Language); err != nil {
 		return nil, err
@@ -117,6 +123,9 @@ func (s *Service) setInitialPassword(u *User, pw string) error {
 		return nil
 	}
 	if err := ValidatePassword(pw); err != nil {
+		return err
+	}
+	if err := checkWeak(pw, u.Login, u.Nickname); err != nil {
 		return err
 	}
 	hash, err := s.hasher.Hash(pw)

@@ -7,8 +7,7 @@ import (
 	"github.com/kmusers/kmusers/internal/events"
 )
 
-// Delete removes an account. Its tokens die with it: they name a user that
-// no longer exists.
+// Delete removes an account with every session and token.
 func (s *Service) Delete(ctx context.Context, login string) (*User, error) {
 	login = NormalizeLogin(login)
 	if login == AdminLogin {
@@ -21,12 +20,16 @@ func (s *Service) Delete(ctx context.Context, login string) (*User, error) {
 			return err
 		}
 		gone = u
-		return tx.Delete(login)
+		if err := tx.Delete(login); err != nil {
+			return err
+		}
+		return revokeOnChange(ctx, tx, u, nil)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("users: delete %s: %w", login, err)
 	}
 	s.removeAvatar(gone.AvatarFile)
+	s.auditChange(ctx, false, gone, nil)
 	s.log.Info("user deleted", "login", login)
 	s.publish(events.UsersUpdated, login, "")
 	return gone, nil

@@ -11,11 +11,14 @@ import (
 // Edit is an operator's edit of any account (editUser). target is the
 // current login; p.Login, when set and different, renames the account.
 func (s *Service) Edit(ctx context.Context, target string, p Patch) (*User, error) {
-	hash, err := s.hashPatchPassword(p)
+	hash, err := s.hashPatchPassword(p, target, p.Login.V, p.Nickname.V)
 	if err != nil {
 		return nil, err
 	}
 	out, err := s.update(ctx, NormalizeLogin(target), func(tx Tx, u *User) error {
+		if err := checkVersion(u, p.Version); err != nil {
+			return err
+		}
 		if err := guardAdmin(u, p); err != nil {
 			return err
 		}
@@ -41,6 +44,7 @@ func (s *Service) Edit(ctx context.Context, target string, p Patch) (*User, erro
 func (s *Service) update(ctx context.Context, login string, fn func(Tx, *User) error) (*User, error) {
 	var out *User
 	var oldAvatar string
+	var before User
 	var animeMoved bool
 	err := s.store.Update(ctx, func(tx Tx) error {
 		u, err := tx.UserByLogin(login)
@@ -48,18 +52,24 @@ func (s *Service) update(ctx context.Context, login string, fn func(Tx, *User) e
 			return err
 		}
 		oldAvatar = u.AvatarFile
+		before = *u
 		source := animeSourceKey(u)
 		if err := fn(tx, u); err != nil {
 			return err
 		}
 		animeMoved = dropMovedAnimeList(source, u)
 		out = u
-		return saveOrRename(tx, login, u)
+		if err := saveOrRename(tx, login, u); err != nil {
+			return err
+		}
+		return revokeOnChange(ctx, tx, &before, u)
 	})
 	if err != nil {
 		return nil, err
 	}
 	s.afterAvatarChange(oldAvatar, out)
+	actor := ClientFrom(ctx).Actor
+	s.auditChange(ctx, actor != "" && actor != login, &before, out)
 	if animeMoved {
 		s.animeListStale(out.Login, true)
 	}
@@ -86,14 +96,21 @@ func (s *Service) EditMe(ctx context.Context, me *User, p Patch) (*User, error) 
 	if me.IsOnline() {
 		return nil, ErrUnreachable // edits go through the account's server
 	}
-	if p.Password.Set && !s.hasher.Check(me.Password, p.OldPassword.V) {
-		return nil, ErrWrongPassword
+	if p.Password.Set {
+		if err := s.checkOwnPassword(ctx, me, p.OldPassword.V); err != nil {
+			return nil, err
+		}
 	}
-	hash, err := s.hashPatchPassword(p)
+	hash, err := s.hashPatchPassword(p, me.Login, me.Nickname, p.Nickname.V)
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.update(ctx, me.Login, func(tx Tx, u *User) error { return s.applyLocal(tx, u, p, hash) })
+	out, err := s.update(ctx, me.Login, func(tx Tx, u *User) error {
+		if err := checkVersion(u, p.Version); err != nil {
+			return err
+		}
+		return s.applyLocal(tx, u, p, hash)
+	})
 	if err != nil {
 		return nil, fmt.Errorf("users: edit own account %s: %w", me.Login, err)
 	}
@@ -101,13 +118,17 @@ func (s *Service) EditMe(ctx context.Context, me *User, p Patch) (*User, error) 
 }
 
 // hashPatchPassword validates and hashes a new password outside the write
-// transaction, so that bcrypt does not hold the writer.
-func (s *Service) hashPatchPassword(p Patch) (string, error) {
+// transaction, so that bcrypt does not hold the writer. names are the
+// account's names, which the password may not be made of.
+func (s *Service) hashPatchPassword(p Patch, names ...string) (string, error) {
 	pw, ok := p.Password.Value()
 	if !ok {
 		return "", nil
 	}
 	if err := ValidatePassword(pw); err != nil {
+		return "", err
+	}
+	if err := checkWeak(pw, names...); err != nil {
 		return "", err
 	}
 	return s.hasher.Hash(pw)
@@ -163,15 +184,14 @@ func (s *Service) applyLocal(tx Tx, u *User, p Patch, hash string) error {
 		return ErrGuestWithPassword
 	}
 	if hash != "" {
-		u.Password = hash
-		u.TokenKey = NewTokenKey() // a new password ends every token and session
+		u.Password = hash // update ends the other sessions
 	}
 	return nil
 }
 
 // applyType changes the account type. Guests have no password, so a guest
 // becomes a user only with a new password, and a user becomes a guest by
-// losing theirs. A demotion ends every token and session of the account.
+// losing theirs. A demotion ends the account's other sessions (see update).
 func applyType(u *User, p Patch, hash string) error {
 	t, ok := p.Type.Value()
 	if !ok || t == u.Type {
@@ -189,9 +209,6 @@ func applyType(u *User, p Patch, hash string) error {
 		u.FlagSendstats = guestSendstats()
 	case u.Type == TypeGuest && hash == "":
 		return fieldErr("type", "a guest becomes a user only with a password")
-	}
-	if t > u.Type {
-		u.TokenKey = NewTokenKey()
 	}
 	u.Type = t
 	return nil

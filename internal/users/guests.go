@@ -42,25 +42,40 @@ func guestLogin(name string) string {
 // LoginGuest logs in as a shared guest not active within the online window,
 // or, when name is given and the setting allows it, as a new temporary guest.
 func (s *Service) LoginGuest(ctx context.Context, name string) (*User, string, error) {
+	u, err := s.pickGuest(ctx, name)
+	if err != nil {
+		return nil, "", err
+	}
+	tok, err := s.IssueToken(ctx, u)
+	return u, tok, err
+}
+
+// PanelLoginGuest logs a browser in as a free shared guest.
+func (s *Service) PanelLoginGuest(ctx context.Context) (*User, *Session, error) {
+	u, err := s.pickGuest(ctx, "")
+	if err != nil {
+		return nil, nil, err
+	}
+	row, err := s.StartPanelSession(ctx, u, false)
+	return u, row, err
+}
+
+func (s *Service) pickGuest(ctx context.Context, name string) (*User, error) {
 	st := s.Settings()
 	if !st.AllowGuestLogin {
-		return nil, "", ErrGuestsNotAllowed
+		return nil, ErrGuestsNotAllowed
 	}
 	var u *User
 	var err error
 	if strings.TrimSpace(name) != "" {
 		if !st.AllowTemporaryGuests {
-			return nil, "", ErrGuestsNotAllowed
+			return nil, ErrGuestsNotAllowed
 		}
 		u, err = s.createTemporaryGuest(ctx, name)
 	} else {
 		u, err = s.claimGuest(ctx)
 	}
-	if err != nil {
-		return nil, "", err
-	}
-	tok, err := s.tokens.Sign(u, s.now())
-	return u, tok, err
+	return u, err
 }
 
 func (s *Service) claimGuest(ctx context.Context) (*User, error) {

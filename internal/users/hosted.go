@@ -47,10 +47,12 @@ func (s *Service) EditHosted(ctx context.Context, me *User, p Patch) (*User, err
 		return nil, ErrNotFound
 	}
 	p.Type, p.Login = Opt[int]{}, Opt[string]{}
-	if p.Password.Set && p.OldPassword.Set && !s.hasher.Check(me.Password, p.OldPassword.V) {
-		return nil, ErrWrongPassword
+	if p.Password.Set && p.OldPassword.Set {
+		if err := s.checkOwnPassword(ctx, me, p.OldPassword.V); err != nil {
+			return nil, err
+		}
 	}
-	hash, err := s.hashPatchPassword(p)
+	hash, err := s.hashPatchPassword(p, me.Login, me.Nickname, p.Nickname.V)
 	if err != nil {
 		return nil, err
 	}
@@ -116,6 +118,9 @@ func (s *Service) ResetWithToken(ctx context.Context, token, password string) (s
 	if token == "" || len(token) > 128 {
 		return "", ErrResetLinkExpire
 	}
+	if err := checkWeak(password); err != nil {
+		return "", err
+	}
 	hash, err := s.hasher.Hash(password)
 	if err != nil {
 		return "", err
@@ -137,7 +142,10 @@ func (s *Service) ResetWithToken(ctx context.Context, token, password string) (s
 		}
 		u.Password, u.TokenKey, u.SessionKey = hash, NewTokenKey(), NewTokenKey()
 		login = l
-		return tx.Save(u)
+		if err := tx.Save(u); err != nil {
+			return err
+		}
+		return tx.EndSessions(l, "") // a reset ends every session and token
 	})
 	switch {
 	case errors.Is(err, ErrNotFound), err == nil && login == "":

@@ -9,25 +9,63 @@ import (
 // LoginResult is a successful login.
 type LoginResult struct {
 	User        *User
-	Token       string
-	OnlineToken string // the host's token, for online accounts logged in through it
-	Promoted    bool   // the operator code made this user an operator
+	Token       string   // API logins
+	OnlineToken string   // the host's token, for online accounts logged in through it
+	Session     *Session // panel logins
+	Promoted    bool     // the operator code made this user an operator
+	Device      string   // a device cookie for the client (see attempts.go)
+}
+
+// PanelLogin checks a password like Login and opens a panel session
+// instead of a token.
+func (s *Service) PanelLogin(ctx context.Context, clientIP, username, password string, code *string, remember bool) (*LoginResult, error) {
+	res, err := s.checkLogin(ctx, clientIP, username, password, code)
+	if err != nil {
+		return nil, err
+	}
+	if res.Session, err = s.StartPanelSession(withIP(ctx, clientIP), res.User, remember); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// withIP fills the client address of ctx when the face did not.
+func withIP(ctx context.Context, ip string) context.Context {
+	cl := ClientFrom(ctx)
+	if cl.IP != "" {
+		return ctx
+	}
+	cl.IP = ip
+	return WithClient(ctx, cl)
 }
 
 // Login checks a password. A wrong password and an unknown login look the
 // same to the caller, in answer and in time. A right operator code promotes
 // the user to operator for good; a wrong one only spends a try.
 func (s *Service) Login(ctx context.Context, clientIP, username, password string, code *string) (*LoginResult, error) {
-	login := NormalizeLogin(username)
-	if !s.ipLimit.Allowed(clientIP) || !s.loginLimit.Allowed(login) {
-		s.hasher.Check("", password) // same cost as a real try
-		return nil, ErrTooManyAttempts
+	res, err := s.checkLogin(ctx, clientIP, username, password, code)
+	if err != nil {
+		return nil, err
 	}
+	if res.Token, err = s.IssueToken(withIP(ctx, clientIP), res.User); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+func (s *Service) checkLogin(ctx context.Context, clientIP, username, password string, code *string) (*LoginResult, error) {
+	login := NormalizeLogin(username)
+	a, err := s.beginAttempt(ctx, clientIP, login)
+	if err != nil {
+		return nil, err // no compare: a throttled try costs nothing
+	}
+	ctx = withAttempt(ctx, a)
 	u, err := s.store.UserByLogin(ctx, login)
 	switch {
 	case errors.Is(err, ErrNotFound):
 		u = nil
 	case err != nil:
+		s.ipLimit.Refund(clientIP)
 		return nil, fmt.Errorf("users: login: %w", err)
 	}
 	if _, host := SplitLogin(login); host != "" {
@@ -66,9 +104,7 @@ func (s *Service) promote(ctx context.Context, u *User, code string) (bool, erro
 		return false, fmt.Errorf("users: promote %s: %w", u.Login, err)
 	}
 	*u = *promoted
+	s.audit(ctx, u.Login, u.Login, AuditCodeUsed, "for", "promotion")
 	s.log.Info("user promoted to operator with the security code", "login", u.Login)
 	return true, nil
 }
-
-// CheckPassword tells whether pw is u's password (one bcrypt compare).
-func (s *Service) CheckPassword(u *User, pw string) bool { return s.passwordMatches(u, pw) }

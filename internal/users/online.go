@@ -108,7 +108,7 @@ func (s *Service) onlineLogin(ctx context.Context, clientIP, login, password str
 		tok, err = s.remote.Login(ctx, host, name, password)
 	}
 	if errors.Is(err, ErrBadCredentials) {
-		return nil, s.loginFailed(clientIP, login)
+		return nil, s.loginFailed(ctx, clientIP, login, false)
 	}
 	if err != nil {
 		s.log.Warn("online server not answering: offline login", "login", login, "err", err)
@@ -126,29 +126,36 @@ func (s *Service) onlineLogin(ctx context.Context, clientIP, login, password str
 		}
 		return s.finishLogin(ctx, clientIP, login, password, code, local, "")
 	}
-	s.loginLimit.Reset(login)
+	attemptOf(ctx).end(ctx, true)
 	return s.grant(ctx, clientIP, synced, code, tok)
 }
 
 // finishLogin checks the password against the local copy.
 func (s *Service) finishLogin(ctx context.Context, clientIP, login, password string, code *string, u *User, onlineToken string) (*LoginResult, error) {
 	if !s.passwordMatches(u, password) {
-		return nil, s.loginFailed(clientIP, login)
+		return nil, s.loginFailed(ctx, clientIP, login, u != nil)
 	}
-	s.loginLimit.Reset(login)
+	attemptOf(ctx).end(ctx, true)
 	return s.grant(ctx, clientIP, u, code, onlineToken)
 }
 
-func (s *Service) loginFailed(clientIP, login string) error {
-	s.ipLimit.Fail(clientIP)
-	s.loginLimit.Fail(login)
-	s.log.Info("login failed", "client_ip", clientIP, "login", login)
+// loginFailed ends the login's attempt as a failure (the try was taken
+// before the compare). The name is logged only when it is an account: a
+// password typed into the login field must not land in the log.
+func (s *Service) loginFailed(ctx context.Context, clientIP, login string, known bool) error {
+	attemptOf(ctx).end(ctx, false)
+	if known {
+		s.log.Info("login failed", "client_ip", clientIP, "login", login)
+	} else {
+		s.log.Info("login failed", "client_ip", clientIP)
+	}
 	return ErrBadCredentials
 }
 
-// grant ends a successful login: the operator code, activity, a token.
+// grant ends a successful login: the operator code, activity, a device
+// cookie; the caller opens the token or the panel session.
 func (s *Service) grant(ctx context.Context, clientIP string, u *User, code *string, onlineToken string) (*LoginResult, error) {
-	res := &LoginResult{User: u, OnlineToken: onlineToken}
+	res := &LoginResult{User: u, OnlineToken: onlineToken, Device: s.newDevice(u.Login)}
 	var err error
 	if code != nil {
 		if res.Promoted, err = s.promote(ctx, u, *code); err != nil {
@@ -156,9 +163,6 @@ func (s *Service) grant(ctx context.Context, clientIP string, u *User, code *str
 		}
 	}
 	s.Touch(ctx, u)
-	if res.Token, err = s.tokens.Sign(u, s.now()); err != nil {
-		return nil, err
-	}
 	s.log.Info("login", "client_ip", clientIP, "login", u.Login, "role", u.Role(), "online", onlineToken != "")
 	s.animeListStale(u.Login, false)
 	return res, nil
@@ -326,10 +330,12 @@ func (s *Service) EditOnline(ctx context.Context, me *User, onlineToken string, 
 		return nil, "", fieldErr("login", "cannot be changed here")
 	}
 	p.Type, p.Login = Opt[int]{}, Opt[string]{}
-	if p.Password.Set && !s.hasher.Check(me.Password, p.OldPassword.V) {
-		return nil, "", ErrWrongPassword
+	if p.Password.Set {
+		if err := s.checkOwnPassword(ctx, me, p.OldPassword.V); err != nil {
+			return nil, "", err
+		}
 	}
-	hash, err := s.hashPatchPassword(p)
+	hash, err := s.hashPatchPassword(p, me.Login, me.Nickname, p.Nickname.V)
 	if err != nil {
 		return nil, "", err
 	}
@@ -435,8 +441,9 @@ func (s *Service) ConvertToOnline(ctx context.Context, me *User, instance, passw
 		return nil, ErrAlreadyOnline
 	case me.Type == TypeGuest:
 		return nil, ErrGuestCannotEdit
-	case !s.CheckPassword(me, password):
-		return nil, ErrWrongPassword
+	}
+	if err := s.checkOwnPassword(ctx, me, password); err != nil {
+		return nil, err
 	}
 	host := NormalizeLogin(instance)
 	if err := s.onlineHostOK(host); err != nil {
@@ -469,7 +476,7 @@ func (s *Service) ConvertToOnline(ctx context.Context, me *User, instance, passw
 		return nil, fmt.Errorf("users: convert %s: %w", me.Login, err)
 	}
 	out := &Converted{User: u, OnlineToken: tok}
-	if out.Token, err = s.Token(u); err != nil {
+	if out.Token, err = s.IssueToken(ctx, u); err != nil {
 		return nil, err
 	}
 	s.log.Info("user converted to online", "login", me.Login, "online_login", login)
@@ -526,8 +533,8 @@ func (s *Service) ConvertToLocal(ctx context.Context, me *User, password string)
 	}
 	if err != nil {
 		// The host cannot say: the last synced password answers for it.
-		if !s.CheckPassword(me, password) {
-			return nil, ErrWrongPassword
+		if err := s.checkOwnPassword(ctx, me, password); err != nil {
+			return nil, err
 		}
 		return nil, err
 	}
@@ -558,7 +565,7 @@ func (s *Service) ConvertToLocal(ctx context.Context, me *User, password string)
 		return nil, fmt.Errorf("users: convert %s to local: %w", me.Login, err)
 	}
 	out.User = u
-	if out.Token, err = s.Token(u); err != nil {
+	if out.Token, err = s.IssueToken(ctx, u); err != nil {
 		return nil, err
 	}
 	s.log.Info("user converted to local", "online_login", me.Login, "login", u.Login)

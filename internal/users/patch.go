@@ -25,6 +25,7 @@ type Patch struct {
 	SocialNetworks       Opt[SocialNetworks] `json:"social_networks"`
 	Avatar               Opt[string]         `json:"-"` // a pending upload id
 	Uploader             string              `json:"-"` // who must have uploaded it
+	Version              string              `json:"-"` // the RowVersion the edit form saw; "" = no check
 }
 
 // applyProfile sets the free profile fields of p on u. Null clears a
@@ -108,7 +109,7 @@ func applyNickname(u *User, p Patch) (string, error) {
 	}
 	key := NicknameKey(nick)
 	changed := key != u.NicknameKey
-	u.Nickname, u.NicknameKey = nick, key
+	u.Nickname, u.NicknameKey, u.NicknameSkeleton = nick, key, NicknameSkeleton(nick)
 	if !changed {
 		return "", nil
 	}

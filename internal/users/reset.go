@@ -29,10 +29,17 @@ func (s *Service) ResetPassword(ctx context.Context, login, password string, cod
 	if err := ValidatePassword(password); err != nil {
 		return err
 	}
+	if err := checkWeak(password, u.Login, u.Nickname); err != nil {
+		return err // before the code is spent
+	}
 	if _, err := s.codes.Use(codeString(code), OperatorCode); err != nil {
 		return err
 	}
-	return s.SetPassword(ctx, login, password)
+	s.audit(ctx, "", login, AuditCodeUsed, "for", "password reset")
+	// A reset by code ends every session, the caller's too.
+	cl := ClientFrom(ctx)
+	cl.Session = ""
+	return s.SetPassword(WithClient(ctx, cl), login, password)
 }
 
 // SetPassword sets a local account's password with no code: for the
@@ -41,6 +48,9 @@ func (s *Service) ResetPassword(ctx context.Context, login, password string, cod
 func (s *Service) SetPassword(ctx context.Context, login, password string) error {
 	login = NormalizeLogin(login)
 	if err := ValidatePassword(password); err != nil {
+		return err
+	}
+	if err := checkWeak(password, login); err != nil {
 		return err
 	}
 	hash, err := s.hasher.Hash(password)
@@ -56,13 +66,13 @@ func (s *Service) SetPassword(ctx context.Context, login, password string) error
 		case u.IsOnline():
 			return ErrOnlinePassword
 		}
-		u.Password, u.TokenKey = hash, NewTokenKey()
+		u.Password = hash // update ends the sessions
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("users: set password of %s: %w", login, err)
 	}
 	s.loginLimit.Reset(login)
-	s.log.Info("password set", "login", login)
+	s.audit(ctx, "", login, AuditPasswordSet)
 	return nil
 }

@@ -1,6 +1,8 @@
 package users
 
 import (
+	"github.com/mtibben/confusables"
+	"golang.org/x/text/secure/precis"
 	"net"
 	"net/url"
 	"regexp"
@@ -95,12 +97,34 @@ func ValidatePassword(pw string) error {
 
 // CleanNickname trims and checks a nickname.
 func CleanNickname(s string) (string, error) {
-	s = strings.TrimSpace(s)
-	n := utf8.RuneCountInString(s)
-	if n == 0 || n > MaxNicknameLen || !utf8.ValidString(s) || hasControl(s) {
-		return "", fieldErr("nickname", "must be 1 to 64 characters, without control characters")
+	if !utf8.ValidString(s) || hasControl(s) || hasInvisible(s) {
+		return "", fieldErr("nickname", "must not contain control or invisible characters")
 	}
-	return s, nil
+	// PRECIS nickname profile: width and compatibility forms folded, spaces
+	// trimmed and collapsed, unassigned and disallowed code points refused.
+	n, err := precis.Nickname.String(s)
+	if err != nil {
+		return "", fieldErr("nickname", "contains characters that are not allowed in a nickname")
+	}
+	if c := utf8.RuneCountInString(n); c == 0 || c > MaxNicknameLen {
+		return "", fieldErr("nickname", "must be 1 to 64 characters")
+	}
+	return n, nil
+}
+
+// hasInvisible finds format characters (zero-width spaces and joiners,
+// direction marks, soft hyphens...) that make two names look the same.
+func hasInvisible(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool {
+		return unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Variation_Selector, r) || r == '\u3164' || r == '\u115f' || r == '\u1160'
+	}) >= 0
+}
+
+// NicknameSkeleton is the identity of a name for uniqueness: its UTS #39
+// confusable skeleton, case-folded, so that names that look the same
+// (Cyrillic or full-width letters, rn for m) are the same.
+func NicknameSkeleton(s string) string {
+	return strings.ToLower(confusables.Skeleton(strings.ToLower(s)))
 }
 
 func hasControl(s string) bool {

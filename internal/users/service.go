@@ -4,6 +4,8 @@ package users
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -23,8 +25,14 @@ type Options struct {
 	OnlineWindow time.Duration // how long after a request a user counts as online
 	Avatars      AvatarFiles   // may be nil: no avatar files to remove
 	Anime        AnimeLists    // may be nil: anime lists are not fetched
-	Remote       Remote        // may be nil: online servers are never contacted
-	AvatarIO     AvatarIO      // may be nil: online avatars are not synced
+	TokenLife    time.Duration // a token ends this long after its last use (default 30 days)
+	// AuditRetention is how long the audit trail is kept (default 90 days).
+	AuditRetention time.Duration
+	// SignupsPerHour and SignupBurst bound the accounts one address may
+	// create without being an operator (default 5 an hour, 10 at once).
+	SignupsPerHour, SignupBurst int
+	Remote                      Remote   // may be nil: online servers are never contacted
+	AvatarIO                    AvatarIO // may be nil: online avatars are not synced
 	// Tool is a command-line tool over a data dir that a server may be
 	// serving right now: no start-up clean-up (the server's temporary guests
 	// stay), and no security codes drawn or logged (every code is refused).
@@ -34,16 +42,21 @@ type Options struct {
 
 // Service carries out every user action of the API and the panel.
 type Service struct {
-	store        Store
-	hasher       *Hasher
-	tokens       *Tokens
-	codes        *Codes
-	log          *slog.Logger
-	now          func() time.Time
-	onlineWindow time.Duration
-	ipLimit      *throttle.Limiter
-	resetLimit   *throttle.Limiter // reset mails per account
-	loginLimit   *throttle.Limiter
+	store          Store
+	hasher         *Hasher
+	tokens         *Tokens
+	codes          *Codes
+	log            *slog.Logger
+	now            func() time.Time
+	onlineWindow   time.Duration
+	tokenLife      time.Duration
+	auditRetention time.Duration
+	ipLimit        *throttle.Limiter
+	loginLimit     *throttle.Limiter
+	deviceLimit    *throttle.Limiter
+	deviceKey      []byte            // signs device cookies
+	signups        *throttle.Bucket  // account creations per address
+	resetLimit     *throttle.Limiter // reset mails per account
 
 	avatars  AvatarFiles
 	anime    AnimeLists
@@ -72,16 +85,32 @@ func New(ctx context.Context, o Options) (*Service, error) {
 	if o.OnlineWindow <= 0 {
 		o.OnlineWindow = 15 * time.Minute
 	}
+	if o.TokenLife <= 0 {
+		o.TokenLife = DefaultTokenLife
+	}
+	if o.AuditRetention <= 0 {
+		o.AuditRetention = DefaultAuditRetention
+	}
+	if o.SignupsPerHour <= 0 {
+		o.SignupsPerHour = 5
+	}
+	if o.SignupBurst <= 0 {
+		o.SignupBurst = 10
+	}
 	h, err := NewHasher(o.BcryptCost)
 	if err != nil {
 		return nil, fmt.Errorf("users: hasher: %w", err)
 	}
 	s := &Service{
 		store: o.Store, hasher: h, tokens: NewTokens(o.JWTSecret), log: o.Log, now: o.Now,
-		onlineWindow: o.OnlineWindow, avatars: o.Avatars, anime: o.Anime, remote: o.Remote, avatarIO: o.AvatarIO, events: o.Events,
-		ipLimit:    throttle.New(ipFailures, failureWindow, o.Now),
-		loginLimit: throttle.New(loginFailures, failureWindow, o.Now),
-		resetLimit: throttle.New(resetMails, ResetLinkLife, o.Now),
+		onlineWindow: o.OnlineWindow, tokenLife: o.TokenLife, auditRetention: o.AuditRetention, avatars: o.Avatars,
+		anime: o.Anime, remote: o.Remote, avatarIO: o.AvatarIO, events: o.Events,
+		ipLimit:     throttle.New(ipFailures, failureWindow, o.Now),
+		loginLimit:  throttle.New(loginFailures, failureWindow, o.Now),
+		deviceLimit: throttle.New(loginFailures, failureWindow, o.Now),
+		deviceKey:   derive(o.JWTSecret, "kmusers device cookie"),
+		signups:     throttle.NewBucket(o.SignupsPerHour, o.SignupBurst, o.Now),
+		resetLimit:  throttle.New(resetMails, ResetLinkLife, o.Now),
 	}
 	if o.Tool {
 		s.codes = noCodes(o.Log, o.Now)
@@ -107,6 +136,12 @@ func (s *Service) bootstrap(ctx context.Context, serverStart bool) error {
 		}
 		if n > 0 {
 			s.log.Info("temporary guests removed", "count", n)
+		}
+		if err := s.SweepSessions(ctx); err != nil {
+			return err
+		}
+		if err := s.SweepAudit(ctx); err != nil {
+			return err
 		}
 	}
 	return s.store.Update(ctx, func(tx Tx) error {
@@ -136,11 +171,18 @@ func (s *Service) ensureUser(tx Tx, login, nickname string, typ int) error {
 	return tx.Insert(s.newUser(login, nickname, typ))
 }
 
+// derive makes a key for one purpose from the server secret.
+func derive(secret []byte, purpose string) []byte {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte(purpose))
+	return m.Sum(nil)
+}
+
 // newUser fills the defaults of a new account.
 func (s *Service) newUser(login, nickname string, typ int) *User {
 	now := s.now().UTC()
 	u := &User{
-		Login: login, Nickname: nickname, NicknameKey: NicknameKey(nickname), Type: typ,
+		Login: login, Nickname: nickname, NicknameKey: NicknameKey(nickname), NicknameSkeleton: NicknameSkeleton(nickname), Type: typ,
 		TokenKey: NewTokenKey(), AvatarFile: BlankAvatar, FlagParentsonly: true, FlagPublic: true,
 		LastLoginAt: time.Unix(0, 0).UTC(), CreatedAt: now, AnimeListIDs: IntList{},
 	}

@@ -41,13 +41,16 @@ type Store interface {
 	DeleteTemporaryUsers(ctx context.Context) (int64, error)
 	LoadSettings(ctx context.Context) (map[string]string, error)
 	SaveSettings(ctx context.Context, kv map[string]string) error
+	SessionStore
+	AuditStore
 }
 
 // Tx is the write side, inside one transaction.
 type Tx interface {
 	UserByLogin(login string) (*User, error)
 	// NameOwner returns the login of a user other than except whose login
-	// or nickname key equals name, or "".
+	// or nickname key equals name, or whose nickname skeleton equals name's
+	// (NicknameSkeleton), or "".
 	NameOwner(name, except string) (string, error)
 	Insert(u *User) error
 	Save(u *User) error
@@ -57,6 +60,8 @@ type Tx interface {
 	// ClaimUpload spends a pending avatar upload of owner made after since;
 	// ErrInvalidAvatar when there is none.
 	ClaimUpload(id, owner string, since time.Time) error
+	// EndSessions deletes the registry rows of login but keep ("": all).
+	EndSessions(login, keep string) error
 	// PutReset keeps the hash of login's reset token, replacing any other.
 	PutReset(login, hash string, expires time.Time) error
 	// TakeReset spends the reset token of that hash; ErrNotFound when none.

@@ -16,11 +16,17 @@ type Claims struct {
 	Username string `json:"username"`
 	Role     string `json:"role"`
 	IAT      int64  `json:"iat"`
+	Exp      int64  `json:"exp"`
+	JTI      string `json:"jti"` // the token's row in the session registry
 }
 
+// tokenHardLife bounds the JWT itself; the registry row, which slides with
+// use, is what really ends a token.
+const tokenHardLife = 10 * 365 * 24 * time.Hour
+
 // Tokens signs and checks HS256 JWTs. Each token is signed with a key derived
-// from the server secret and the user's own token key, so rotating the user's
-// key (password change, reset, rename, deletion) revokes all their tokens.
+// from the server secret and the user's own token key; whether a token is
+// still alive is the session registry's business (its jti names the row).
 type Tokens struct {
 	secret []byte
 }
@@ -40,9 +46,10 @@ func (t *Tokens) key(userKey string) []byte {
 	return m.Sum(nil)
 }
 
-// Sign makes a token for u.
-func (t *Tokens) Sign(u *User, now time.Time) (string, error) {
-	payload, err := json.Marshal(Claims{Username: u.Login, Role: u.Role(), IAT: now.Unix()})
+// Sign makes a token for u whose registry row is jti.
+func (t *Tokens) Sign(u *User, jti string, now time.Time) (string, error) {
+	payload, err := json.Marshal(Claims{Username: u.Login, Role: u.Role(), IAT: now.Unix(),
+		Exp: now.Add(tokenHardLife).Unix(), JTI: jti})
 	if err != nil {
 		return "", err
 	}
@@ -72,7 +79,7 @@ func (t *Tokens) Peek(token string) (Claims, error) {
 		return c, errBadToken
 	}
 	pb, err := b64.DecodeString(parts[1])
-	if err != nil || json.Unmarshal(pb, &c) != nil || c.Username == "" {
+	if err != nil || json.Unmarshal(pb, &c) != nil || c.Username == "" || c.JTI == "" {
 		return c, errBadToken
 	}
 	return c, nil

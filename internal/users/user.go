@@ -50,6 +50,7 @@ type User struct {
 	AnimeListLastModifiedAt *time.Time     `gorm:"column:anime_list_last_modified_at"`
 	LastLoginAt             time.Time      `gorm:"column:last_login_at"`
 	CreatedAt               time.Time      `gorm:"column:created_at"`
+	NicknameSkeleton        string         `gorm:"column:nickname_skeleton"` // see NicknameSkeleton
 }
 
 // TableName names the table for the store.

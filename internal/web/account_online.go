@@ -73,8 +73,13 @@ func (h *Handler) accountConvert(c echo.Context) error {
 		}
 		return h.renderAccount(c, statusFor(err), formFromUser(u), pw)
 	}
+	// The account may have a new name: a new session for it.
 	remember, _ := current(c).raw.Values["remember"].(bool)
-	h.startSession(c, res.User, remember)
+	row, err := h.users.StartPanelSession(ctx, res.User, remember)
+	if err != nil {
+		return err
+	}
+	h.startSession(c, res.User, row)
 	setOnlineToken(c, res.OnlineToken)
 	switch {
 	case res.User.IsOnline():

@@ -19,7 +19,7 @@ func (h *Handler) accountPassword(c echo.Context) error {
 		}
 		return h.renderAccount(c, statusFor(err), formFromUser(viewer(c)), pw)
 	}
-	h.refreshStamp(c, u)
+	current(c).user = u
 	flash(c, "Your password is changed. Other browsers and apps are logged out.")
 	return redirect(c, "/account")
 }

@@ -49,12 +49,17 @@ var fieldMessages = []struct {
 	{avatars.ErrUnsupported, "avatar", "Use a PNG, JPEG, GIF or WebP picture."},
 	{avatars.ErrInvalid, "avatar", "This picture cannot be read, or is over 40 megapixels."},
 	{avatars.ErrTooLarge, "avatar", "The picture is over 8 MiB."},
+	{avatars.ErrTooManyUploads, "avatar", "Too many pictures sent: wait a while, or use one you sent."},
 }
 
 // fieldError puts err on its field of f; false when err is not a form error.
 func fieldError(f partials.Form, err error) bool {
 	if fe, ok := users.AsFieldError(err); ok {
 		f.Errors[fe.Field] = capitalize(fe.Field) + " " + fe.Message + "."
+		return true
+	}
+	if errors.Is(err, users.ErrPasswordTooWeak) {
+		f.Errors["password"] = "This password " + users.WeakReason(err) + ": choose another."
 		return true
 	}
 	for _, m := range fieldMessages {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/kmusers/kmusers/internal/avatars"
 	"github.com/kmusers/kmusers/internal/users"
 	"github.com/kmusers/kmusers/views/partials"
 )
@@ -32,7 +33,7 @@ func optional(s string) *string {
 // statusFor is the HTTP status of a refused form.
 func statusFor(err error) int {
 	switch {
-	case errors.Is(err, users.ErrTooManyAttempts), errors.Is(err, users.ErrCodeLocked):
+	case errors.Is(err, users.ErrTooManyAttempts), errors.Is(err, users.ErrCodeLocked), errors.Is(err, avatars.ErrTooManyUploads):
 		return http.StatusTooManyRequests
 	case errors.Is(err, users.ErrBadCredentials):
 		return http.StatusUnauthorized

@@ -52,6 +52,11 @@ func (h *Handler) liveEvents(c echo.Context) error {
 	sub := h.bus.Subscribe(64)
 	defer h.bus.Unsubscribe(sub)
 	w := c.Response()
+	// The server's read and write timeouts are for requests, not for a
+	// stream that lasts as long as the page.
+	rc := http.NewResponseController(w.Writer)
+	_ = rc.SetReadDeadline(time.Time{})
+	_ = rc.SetWriteDeadline(time.Time{})
 	w.Header().Set(echo.HeaderContentType, "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Accel-Buffering", "no")

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 
@@ -37,14 +38,16 @@ func (h *Handler) login(c echo.Context) error {
 	if server := strings.TrimSpace(f.V("server")); server != "" {
 		username += "@" + server
 	}
-	res, err := h.users.Login(c.Request().Context(), c.RealIP(), username, c.FormValue("password"), optional(c.FormValue("security_code")))
+	res, err := h.users.PanelLogin(c.Request().Context(), c.RealIP(), username, c.FormValue("password"),
+		optional(c.FormValue("security_code")), f.Checked("remember"))
 	if err != nil {
 		if !fieldError(f, err) {
 			return err
 		}
 		return h.renderLogin(c, statusFor(err), f)
 	}
-	h.startSession(c, res.User, f.Checked("remember"))
+	h.startSession(c, res.User, res.Session)
+	h.setDevice(c, res.Device)
 	setOnlineToken(c, res.OnlineToken)
 	switch {
 	case res.Promoted:
@@ -66,7 +69,7 @@ func localPath(next, fallback string) string {
 }
 
 func (h *Handler) loginGuest(c echo.Context) error {
-	u, _, err := h.users.LoginGuest(c.Request().Context(), "")
+	u, row, err := h.users.PanelLoginGuest(c.Request().Context())
 	if err != nil {
 		f := partials.NewForm()
 		if !fieldError(f, err) {
@@ -74,14 +77,15 @@ func (h *Handler) loginGuest(c echo.Context) error {
 		}
 		return h.renderLogin(c, statusFor(err), f)
 	}
-	h.startSession(c, u, false)
+	h.startSession(c, u, row)
 	return redirect(c, "/users")
 }
 
-// logout ends this user's sessions in every browser.
+// logout ends this session only; "log out everywhere" is on /account.
 func (h *Handler) logout(c echo.Context) error {
-	if u := viewer(c); u != nil {
-		if err := h.users.EndSessions(c.Request().Context(), u.Login); err != nil {
+	if u, s := viewer(c), current(c); u != nil {
+		err := h.users.EndSession(c.Request().Context(), u, u.Login, s.id)
+		if err != nil && !errors.Is(err, users.ErrNotFound) {
 			return err
 		}
 	}

@@ -23,8 +23,20 @@ const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 's
 // response, and sets the panel's headers.
 func (h *Handler) sessionMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, maxFormBytes)
-		c.Set(sessKey, h.loadSession(c))
+		r := c.Request()
+		r.Body = http.MaxBytesReader(c.Response(), r.Body, maxFormBytes)
+		cl := users.Client{IP: c.RealIP(), UserAgent: r.UserAgent()}
+		if dc, err := c.Cookie(h.deviceCookieName(c)); err == nil {
+			cl.Device = dc.Value
+		}
+		c.SetRequest(r.WithContext(users.WithClient(r.Context(), cl)))
+		s := h.loadSession(c)
+		c.Set(sessKey, s)
+		cl.Session = s.id
+		if s.user != nil {
+			cl.Actor = s.user.Login
+		}
+		c.SetRequest(c.Request().WithContext(users.WithClient(c.Request().Context(), cl)))
 		c.Response().Before(func() {
 			if err := h.saveSession(c); err != nil {
 				h.log.Error("session not saved", "err", err)
@@ -48,6 +60,7 @@ func (h *Handler) csrfMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		if r.Header.Get("Sec-Fetch-Site") == "cross-site" || !sameOrigin(r) {
+			h.users.Refused(r.Context(), users.AuditCSRF, r.Method+" "+c.Path()+" from another site")
 			return h.forbidden(c, "This request came from another site.")
 		}
 		want, _ := current(c).raw.Values["csrf"].(string)
@@ -56,6 +69,7 @@ func (h *Handler) csrfMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
 			got = c.FormValue("_csrf")
 		}
 		if want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
+			h.users.Refused(r.Context(), users.AuditCSRF, r.Method+" "+c.Path())
 			return h.forbidden(c, "Your form expired. Reload the page and try again.")
 		}
 		return next(c)
@@ -116,6 +130,7 @@ func (h *Handler) requireMember(next echo.HandlerFunc) echo.HandlerFunc {
 			return redirect(c, "/login?next="+urlEscape(c.Request().URL.RequestURI()))
 		}
 		if u.Type == users.TypeGuest {
+			h.users.Refused(c.Request().Context(), users.AuditForbidden, c.Request().Method+" "+c.Path())
 			return h.forbidden(c, "Guests cannot do this: create an account.")
 		}
 		return next(c)
@@ -125,6 +140,7 @@ func (h *Handler) requireMember(next echo.HandlerFunc) echo.HandlerFunc {
 func (h *Handler) requireOperator(next echo.HandlerFunc) echo.HandlerFunc {
 	return h.requireMember(func(c echo.Context) error {
 		if viewer(c).Type != users.TypeOperator {
+			h.users.Refused(c.Request().Context(), users.AuditForbidden, c.Request().Method+" "+c.Path())
 			return h.forbidden(c, "Only operators can do this.")
 		}
 		return next(c)

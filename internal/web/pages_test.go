@@ -196,7 +196,11 @@ func TestCookieReplay(t *testing.T) {
 	}
 
 	carl := s.member("carl")
-	other := replay(carl)
+	other := s.browser() // carl in another browser: a session of its own
+	other.post("/login", url.Values{"username": {"carl"}, "password": {pw}})
+	if !opens(other) {
+		t.Fatal("second browser not logged in")
+	}
 	if p := carl.post("/account/password", url.Values{"old_password": {pw}, "password": {"a new password"}}); p.status != http.StatusSeeOther {
 		t.Fatalf("password change: %d %s", p.status, p.body)
 	}
@@ -236,7 +240,7 @@ func TestCookieReplay(t *testing.T) {
 
 	dave := s.member("dave")
 	ghost := replay(dave)
-	dave.post("/account/delete", url.Values{})
+	dave.post("/account/delete", url.Values{"password": {pw}})
 	s.member("dave") // same name again: the old cookie must not open it
 	if opens(ghost) {
 		t.Fatal("cookie of a deleted user opens an account")

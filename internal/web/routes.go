@@ -38,6 +38,8 @@ func (h *Handler) Register(e *echo.Echo) {
 	e.POST("/users/:login/edit", h.userEdit, operator...)
 	e.GET("/users/:login/delete", h.userDeletePage, operator...)
 	e.POST("/users/:login/delete", h.userDelete, operator...)
+	e.POST("/users/:login/sessions/:handle/end", h.userSessionEnd, operator...)
+	e.GET("/audit", h.auditPage, operator...)
 	e.GET("/settings", h.settingsPage, operator...)
 	e.POST("/settings", h.settingsSave, operator...)
 
@@ -46,6 +48,8 @@ func (h *Handler) Register(e *echo.Echo) {
 	e.POST("/account/password", h.accountPassword, member...)
 	e.GET("/account/delete", h.accountDeletePage, member...)
 	e.POST("/account/delete", h.accountDelete, member...)
+	e.POST("/account/sessions/end-all", h.accountLogoutEverywhere, member...)
+	e.POST("/account/sessions/:handle/end", h.accountSessionEnd, member...)
 	e.POST("/account/convert", h.accountConvert, member...)
 	e.POST("/account/refresh-anime-list", h.accountRefreshAnimeList, member...)
 	e.GET("/account/anime", h.animeSongs, member...)

@@ -4,7 +4,9 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
+	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gorilla/sessions"
@@ -14,17 +16,15 @@ import (
 )
 
 const (
-	cookieName   = "kmusers_session"
-	idleTimeout  = 2 * time.Hour
-	rememberFor  = 30 * 24 * time.Hour
-	browserLimit = 24 * time.Hour // server-side cap of a session without "remember me"
-	seenStep     = time.Minute    // rewrite the cookie at most once a minute
+	cookieName  = "kmusers_session"
+	rememberFor = users.PanelRemember
 )
 
 // sess is the request's session, decoded once by the middleware.
 type sess struct {
 	raw     *sessions.Session
 	user    *users.User // nil: anonymous
+	id      string      // the registry id of the session, "" when anonymous
 	changed bool        // write the cookie with the response
 }
 
@@ -41,82 +41,105 @@ func randomToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// loadSession decodes the cookie and checks it against the user as stored
-// now: a session is over when idle too long, too old, or when the user's
-// stamp changed (logout everywhere, password, reset, demotion) or the user
-// is gone. A bad or expired cookie is an anonymous visit, never an error.
+// loadSession decodes the cookie and checks its session in the registry:
+// a session is over when its row is gone (logout, "log out everywhere",
+// password change elsewhere, reset, demotion, deletion) or expired (idle
+// too long, too old). A bad or expired cookie is an anonymous visit.
 func (h *Handler) loadSession(c echo.Context) *sess {
-	raw, err := h.store.Get(c.Request(), cookieName)
+	raw, err := h.store.Get(c.Request(), h.cookieName(c))
 	if err != nil {
-		raw, _ = h.store.New(c.Request(), cookieName)
+		raw, _ = h.store.New(c.Request(), h.cookieName(c))
 	}
 	s := &sess{raw: raw}
 	if _, ok := raw.Values["csrf"].(string); !ok {
 		s.reset()
 	}
-	login, _ := raw.Values["login"].(string)
-	if login == "" {
+	sid, _ := raw.Values["sid"].(string)
+	if sid == "" {
 		return s
-	}
-	now := h.users.Now()
-	created, _ := raw.Values["created"].(int64)
-	seen, _ := raw.Values["seen"].(int64)
-	remember, _ := raw.Values["remember"].(bool)
-	limit := browserLimit
-	if remember {
-		limit = rememberFor
 	}
 	ctx := c.Request().Context()
-	u, err := h.users.UserByLogin(ctx, login)
-	if err != nil && !errors.Is(err, users.ErrNotFound) {
+	row, u, err := h.users.ResumePanelSession(ctx, sid)
+	if err != nil && !errors.Is(err, users.ErrInvalidToken) {
 		// The database failed, not the session: anonymous for this request,
 		// logged in again on the next.
-		h.log.Error("session user not read", "request_id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err)
+		h.log.Error("session not read", "request_id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err)
 		return s
 	}
-	if err != nil || now.Sub(time.Unix(seen, 0)) > idleTimeout || now.Sub(time.Unix(created, 0)) > limit ||
-		raw.Values["stamp"] != users.SessionStamp(u) {
+	if err != nil {
 		s.reset()
 		return s
 	}
-	s.user = u
-	h.users.Touch(ctx, u) // a panel request is activity too: "online now"
-	if now.Sub(time.Unix(seen, 0)) >= seenStep {
-		raw.Values["seen"] = now.Unix()
-		s.changed = true
-	}
+	s.user, s.id = u, row.ID
 	return s
 }
 
 // reset leaves an anonymous session with a fresh CSRF token.
 func (s *sess) reset() {
 	s.raw.Values = map[any]any{"csrf": randomToken()}
-	s.user = nil
+	s.user, s.id = nil, ""
 	s.changed = true
 }
 
 // startSession replaces the session at login: new values, new CSRF token.
-func (h *Handler) startSession(c echo.Context, u *users.User, remember bool) {
+func (h *Handler) startSession(c echo.Context, u *users.User, row *users.Session) {
 	s := current(c)
-	now := h.users.Now().Unix()
-	s.raw.Values = map[any]any{
-		"csrf": randomToken(), "login": u.Login, "stamp": users.SessionStamp(u),
-		"created": now, "seen": now, "remember": remember,
-	}
-	s.user = u
+	s.raw.Values = map[any]any{"csrf": randomToken(), "sid": row.ID, "remember": row.Deadline != nil &&
+		row.Deadline.Sub(row.CreatedAt) > users.PanelShort}
+	s.user, s.id = u, row.ID
 	s.changed = true
 }
 
 // endSession forgets the browser's session.
 func (h *Handler) endSession(c echo.Context) { current(c).reset() }
 
-// refreshStamp follows a change of the user's own keys (a new password)
-// so that this browser stays logged in while the others are logged out.
-func (h *Handler) refreshStamp(c echo.Context, u *users.User) {
-	s := current(c)
-	s.raw.Values["stamp"] = users.SessionStamp(u)
-	s.user = u
-	s.changed = true
+// https tells whether the browser reached us over HTTPS: TLS here, or a
+// trusted proxy says so. A client's own X-Forwarded-Proto is not believed.
+func (h *Handler) https(c echo.Context) bool {
+	r := c.Request()
+	if r.TLS != nil {
+		return true
+	}
+	if !strings.EqualFold(r.Header.Get(echo.HeaderXForwardedProto), "https") {
+		return false
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	ip := net.ParseIP(host)
+	for _, n := range h.proxies {
+		if ip != nil && n.Contains(ip) {
+			return true
+		}
+	}
+	return false
+}
+
+// cookieName is the session cookie's name: over HTTPS it carries the
+// __Host- prefix, which browsers accept only Secure, on "/", with no Domain.
+func (h *Handler) cookieName(c echo.Context) string {
+	if h.https(c) {
+		return "__Host-" + cookieName
+	}
+	return cookieName
+}
+
+func (h *Handler) deviceCookieName(c echo.Context) string {
+	if h.https(c) {
+		return "__Host-" + users.DeviceCookie
+	}
+	return users.DeviceCookie
+}
+
+// setDevice gives a browser that logged in its device cookie: with it,
+// strangers' failures on the account do not lock this browser out.
+func (h *Handler) setDevice(c echo.Context, value string) {
+	if value == "" {
+		return
+	}
+	c.SetCookie(&http.Cookie{Name: h.deviceCookieName(c), Value: value, Path: "/", MaxAge: 365 * 24 * 3600,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: h.https(c)})
 }
 
 // saveSession writes the cookie when something changed.
@@ -125,7 +148,7 @@ func (h *Handler) saveSession(c echo.Context) error {
 	if !s.changed {
 		return nil
 	}
-	opts := &sessions.Options{Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: c.Scheme() == "https"}
+	opts := &sessions.Options{Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: h.https(c)}
 	if remember, _ := s.raw.Values["remember"].(bool); remember {
 		opts.MaxAge = int(rememberFor / time.Second)
 	}

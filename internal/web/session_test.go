@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/png"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -24,6 +25,17 @@ func cookieValue(b *browser) string {
 	return ""
 }
 
+// sessionSetCookie is the Set-Cookie of the session (a login also sets the
+// device cookie).
+func sessionSetCookie(p page) string {
+	for _, c := range p.header.Values("Set-Cookie") {
+		if strings.HasPrefix(c, "kmusers_session=") {
+			return c
+		}
+	}
+	return ""
+}
+
 func TestSessionRotationAndLifetimes(t *testing.T) {
 	s := newSite(t)
 	s.operator()
@@ -34,7 +46,7 @@ func TestSessionRotationAndLifetimes(t *testing.T) {
 	if p.status != http.StatusSeeOther {
 		t.Fatalf("login: %d", p.status)
 	}
-	setCookie := p.header.Get("Set-Cookie")
+	setCookie := sessionSetCookie(p)
 	if !strings.Contains(setCookie, "HttpOnly") || !strings.Contains(setCookie, "SameSite=Lax") {
 		t.Fatalf("cookie flags: %s", setCookie)
 	}
@@ -54,8 +66,8 @@ func TestSessionRotationAndLifetimes(t *testing.T) {
 	short, long := s.browser(), s.browser()
 	short.post("/login", url.Values{"username": {"bob"}, "password": {pw}})
 	p = long.post("/login", url.Values{"username": {"bob"}, "password": {pw}, "remember": {"on"}})
-	if !strings.Contains(p.header.Get("Set-Cookie"), "Max-Age=2592000") {
-		t.Fatalf("remember me cookie: %s", p.header.Get("Set-Cookie"))
+	if !strings.Contains(sessionSetCookie(p), "Max-Age=2592000") {
+		t.Fatalf("remember me cookie: %s", sessionSetCookie(p))
 	}
 	for i := 0; i < 25; i++ {
 		s.clock.Add(time.Hour)
@@ -108,11 +120,20 @@ func TestPanelAvatarUploadRefusesNonImages(t *testing.T) {
 func TestSecureCookieBehindHTTPS(t *testing.T) {
 	s := newSite(t)
 	s.operator()
-	req, _ := http.NewRequest(http.MethodGet, s.srv.URL+"/login", nil)
-	req.Header.Set("X-Forwarded-Proto", "https")
-	p := s.browser().do(req)
-	if !strings.Contains(p.header.Get("Set-Cookie"), "; Secure") {
-		t.Fatalf("no Secure flag behind HTTPS: %s", p.header.Get("Set-Cookie"))
+	viaProxy := func() string {
+		req, _ := http.NewRequest(http.MethodGet, s.srv.URL+"/login", nil)
+		req.Header.Set("X-Forwarded-Proto", "https")
+		return s.browser().do(req).header.Get("Set-Cookie")
+	}
+	// A client's own X-Forwarded-Proto is not believed.
+	if c := viaProxy(); strings.Contains(c, "Secure") || strings.HasPrefix(c, "__Host-") {
+		t.Fatalf("X-Forwarded-Proto from an untrusted client believed: %s", c)
+	}
+	_, loopback, _ := net.ParseCIDR("127.0.0.0/8")
+	s.web.TrustProxies([]*net.IPNet{loopback})
+	c := viaProxy()
+	if !strings.Contains(c, "; Secure") || !strings.HasPrefix(c, "__Host-kmusers_session=") {
+		t.Fatalf("no Secure __Host- cookie behind a trusted HTTPS proxy: %s", c)
 	}
 	if strings.Contains(s.browser().get("/login", false).header.Get("Set-Cookie"), "Secure") {
 		t.Fatal("Secure on plain HTTP: the cookie would never come back")

@@ -44,12 +44,13 @@ func (h *Handler) setup(c echo.Context) error {
 		}
 		return render(c, statusFor(err), pages.Setup(h.page(c, "Set up"), f))
 	}
-	res, err := h.users.Login(ctx, c.RealIP(), in.Login, in.Password, nil)
+	res, err := h.users.PanelLogin(ctx, c.RealIP(), in.Login, in.Password, nil, false)
 	if err != nil {
 		return err
 	}
 	h.setupDone.Store(true)
-	h.startSession(c, res.User, false)
+	h.startSession(c, res.User, res.Session)
+	h.setDevice(c, res.Device)
 	flash(c, "Your operator account is ready.")
 	return redirect(c, "/users")
 }

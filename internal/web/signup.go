@@ -30,11 +30,12 @@ func (h *Handler) signup(c echo.Context) error {
 		}
 		return h.renderSignup(c, statusFor(err), f)
 	}
-	res, err := h.users.Login(ctx, c.RealIP(), in.Login, in.Password, nil)
+	res, err := h.users.PanelLogin(ctx, c.RealIP(), in.Login, in.Password, nil, false)
 	if err != nil {
 		return err
 	}
-	h.startSession(c, res.User, false)
+	h.startSession(c, res.User, res.Session)
+	h.setDevice(c, res.Device)
 	flash(c, "Welcome! Your account is ready.")
 	return redirect(c, "/account")
 }

@@ -15,7 +15,7 @@ func (h *Handler) userEditPage(c echo.Context) error {
 	if u == nil {
 		return err
 	}
-	return render(c, http.StatusOK, pages.UserForm(h.page(c, "Edit "+u.Login), formFromUser(u), u.Login, u.AvatarFile))
+	return render(c, http.StatusOK, pages.UserForm(h.page(c, "Edit "+u.Login), withVersion(formFromUser(u), u), u.Login, u.AvatarFile))
 }
 
 // userEdit is an operator's edit: role, login, password, avatar, profile.
@@ -33,6 +33,7 @@ func (h *Handler) userEdit(c echo.Context) error {
 	if t, err := strconv.Atoi(c.FormValue("type")); err == nil {
 		p.Type = users.Some(t)
 	}
+	keepChanged(c, &p, f, withVersion(formFromUser(target), target))
 	if pw := c.FormValue("password"); pw != "" {
 		p.Password = users.Some(pw)
 	}
@@ -40,6 +41,10 @@ func (h *Handler) userEdit(c echo.Context) error {
 	var u *users.User
 	if err == nil {
 		u, err = h.users.Edit(ctx, target.Login, p)
+	}
+	if ce, ok := users.AsChanged(err); ok {
+		changedMeanwhile(f, ce.Current)
+		return render(c, http.StatusConflict, pages.UserForm(h.page(c, "Edit "+target.Login), f, target.Login, ce.Current.AvatarFile))
 	}
 	if err != nil {
 		if !fieldError(f, err) {

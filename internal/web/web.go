@@ -6,6 +6,7 @@ package web
 import (
 	"context"
 	"log/slog"
+	"net"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -34,9 +35,16 @@ type Users interface {
 	EditMe(ctx context.Context, me *users.User, p users.Patch) (*users.User, error)
 	Delete(ctx context.Context, login string) (*users.User, error)
 	ResetPassword(ctx context.Context, login, password string, code *string) error
-	Login(ctx context.Context, clientIP, username, password string, code *string) (*users.LoginResult, error)
-	LoginGuest(ctx context.Context, name string) (*users.User, string, error)
+	PanelLogin(ctx context.Context, clientIP, username, password string, code *string, remember bool) (*users.LoginResult, error)
+	PanelLoginGuest(ctx context.Context) (*users.User, *users.Session, error)
+	ResumePanelSession(ctx context.Context, id string) (*users.Session, *users.User, error)
+	StartPanelSession(ctx context.Context, u *users.User, remember bool) (*users.Session, error)
+	Sessions(ctx context.Context, actor *users.User, login string) ([]users.Session, error)
+	EndSession(ctx context.Context, actor *users.User, login, id string) error
 	CheckPassword(u *users.User, password string) bool
+	VerifyPassword(ctx context.Context, u *users.User, password string) error
+	Refused(ctx context.Context, kind, what string)
+	Audit(ctx context.Context, viewer *users.User, q users.AuditQuery) ([]users.AuditEvent, int64, error)
 	OnlineSince() time.Time
 	EndSessions(ctx context.Context, login string) error
 	OnlineUsers
@@ -56,11 +64,16 @@ type Handler struct {
 	anime   AnimeLists // nil: no anime lists (see WithAnime)
 	// setupDone caches "a human operator exists": once true, it stays true.
 	setupDone atomic.Bool
+	// proxies may say that the request came over HTTPS (X-Forwarded-Proto).
+	proxies []*net.IPNet
 
 	bus      *events.Bus // nil: pages are not live
 	liveStop chan struct{}
 	liveOnce sync.Once
 }
+
+// TrustProxies names the proxies whose X-Forwarded-Proto is believed.
+func (h *Handler) TrustProxies(nets []*net.IPNet) { h.proxies = nets }
 
 // New makes the panel with the cookie keys from the data dir.
 func New(u Users, up Uploads, hashKey, blockKey []byte, log *slog.Logger) *Handler {

@@ -34,6 +34,7 @@ type site struct {
 	log    *testkit.Buffer
 	dbPath string
 	clock  *testkit.Clock
+	web    *web.Handler
 }
 
 func newSite(t testing.TB) *site {
@@ -54,7 +55,8 @@ func newSite(t testing.TB) *site {
 	}
 	clk := testkit.NewClock(time.Now())
 	bus := events.New()
-	svc, err := users.New(ctx, users.Options{Store: db, JWTSecret: bytes.Repeat([]byte("j"), 32), Log: log, Avatars: av, Now: clk.Now, Events: bus})
+	svc, err := users.New(ctx, users.Options{Store: db, JWTSecret: bytes.Repeat([]byte("j"), 32), Log: log, Avatars: av, Now: clk.Now,
+		SignupBurst: 1 << 20, Events: bus})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +65,7 @@ func newSite(t testing.TB) *site {
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
 	t.Cleanup(h.StopLive) // first: open event streams would hold Close
-	return &site{t: t, srv: srv, svc: svc, db: db, log: lb, dbPath: dbPath, clock: clk}
+	return &site{t: t, srv: srv, svc: svc, db: db, log: lb, dbPath: dbPath, clock: clk, web: h}
 }
 
 func (s *site) code() string {
