@@ -53,7 +53,7 @@ func newEnv(t testing.TB, o socketio.Options) *env {
 	}
 	bus := events.New()
 	svc, err := users.New(ctx, users.Options{Store: db, JWTSecret: []byte("test secret of at least 32 bytes!"), Log: log,
-		Now: clk.Now, Avatars: av, Events: bus})
+		Now: clk.Now, Avatars: av, Events: bus, SignupBurst: 1 << 20}) // tests sign up many users from one address
 	if err != nil {
 		t.Fatal(err)
 	}
