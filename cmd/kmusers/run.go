@@ -182,7 +182,7 @@ func serve(ctx context.Context, cfg *config.Config, a *app, log *slog.Logger) er
 		API: cmds, Socket: sio, DB: a.db, Log: log, TrustedProxies: cfg.TrustedProxies,
 		Uploads: a.avatars, Avatars: a.avatars,
 		Web:    panel.WithAnime(a.anime),
-		Online: online.NewHost(a.users, a.avatars, mailer, a.online.publicURL, log),
+		Online: online.NewHost(a.users, a.avatars, mailer, a.online.publicURL, log).WithAnime(a.anime),
 	})
 	a.anime.Start(ctx)
 	defer a.anime.Stop() // after the drain: no request is left to queue a fetch

@@ -28,18 +28,18 @@ func (h *Handler) WithAnime(a AnimeLists) *Handler {
 
 var errRefreshAnime = apiErr(http.StatusInternalServerError, "REFRESH_ANIME_LIST_ERROR")
 
-// refreshAnimeList fetches a local account's list now. Online accounts keep
-// the behaviour of a server that does not respond: their host fetches, and
-// this build has no online client.
+// refreshAnimeList fetches the caller's list now: a local account's here,
+// an online account's on its host (with the caller's online token), whose
+// answer is stored here.
 func (h *Handler) refreshAnimeList(c *call) (any, error) {
-	if c.user.IsOnline() {
-		return nil, errRefreshAnime.with("online server not responding")
-	}
-	err := animelist.Eligible(c.user)
+	var err error
 	switch {
-	case err != nil:
+	case c.user.IsOnline():
+		_, err = h.users.RefreshOnlineAnimeList(c.ctx, c.user, c.onlineToken)
 	case h.anime == nil:
-		err = errors.New("no anime list service")
+		if err = animelist.Eligible(c.user); err == nil {
+			err = errors.New("no anime list service")
+		}
 	default:
 		err = h.anime.Refresh(c.ctx, c.user)
 	}
@@ -55,7 +55,12 @@ func (h *Handler) refreshAnimeList(c *call) (any, error) {
 		rule{animelist.ErrTooSoon, errRefreshAnime.with("TOO_SOON")},
 		rule{animelist.ErrNotConfigured, errRefreshAnime.with("PROVIDER_NOT_CONFIGURED")},
 		rule{animelist.ErrProvider, errRefreshAnime.with("PROVIDER_ERROR")},
-		rule{context.DeadlineExceeded, errRefreshAnime.with("PROVIDER_ERROR")})
+		rule{context.DeadlineExceeded, errRefreshAnime.with("PROVIDER_ERROR")},
+		rule{users.ErrOnlineToken, errRefreshAnime.with("ONLINE_TOKEN_INVALID")},
+		rule{users.ErrRemoteDisabled, errRefreshAnime.with("ONLINE_ACCOUNTS_DISABLED")},
+		rule{users.ErrOnlineDisabled, errRefreshAnime.with("ONLINE_ACCOUNTS_DISABLED")},
+		rule{users.ErrHostNotAllowed, errRefreshAnime.with("ONLINE_SERVER_NOT_ALLOWED")},
+		rule{users.ErrUnreachable, errRefreshAnime.with("ONLINE_SERVER_UNREACHABLE")})
 }
 
 type animeListArgs struct {

@@ -43,6 +43,7 @@ type OnlineUsers interface {
 	ConvertToLocal(ctx context.Context, me *users.User, password string) (*users.Converted, error)
 	OnlineResetPassword(ctx context.Context, login string) error
 	OnlineAvailable(ctx context.Context, u *users.User, onlineToken string) bool
+	RefreshOnlineAnimeList(ctx context.Context, me *users.User, onlineToken string) (*users.User, error)
 }
 
 // Handler serves the command endpoint.

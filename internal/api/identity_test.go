@@ -54,3 +54,18 @@ func TestWeakPasswordsRefused(t *testing.T) {
 	// The existing password keeps working.
 	v.token("pat", pw)
 }
+
+// Greek capitals look like Latin ones, though their lower case does not:
+// the skeleton is taken before lowering too.
+func TestGreekCapitalLookAlikesCollide(t *testing.T) {
+	t.Parallel()
+	v := newEnv(t)
+	v.do("", "createUser", map[string]any{"login": "ken", "password": pw, "nickname": "Ken Doe"}).want(t, 200, "USER_CREATED")
+	v.do("", "createUser", map[string]any{"login": "zorro", "password": pw, "nickname": "Zorro Mask"}).want(t, 200, "USER_CREATED")
+	for i, nick := range []string{"\u039aen Doe", "\u039a\u0395N DOE", "\u0396orro Mask"} {
+		r := v.do("", "createUser", map[string]any{"login": "greek" + string(rune('a'+i)), "password": pw, "nickname": nick})
+		if r.Status != 409 {
+			t.Errorf("%q: %d %s, want 409: the name is taken", nick, r.Status, r.Code)
+		}
+	}
+}

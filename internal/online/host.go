@@ -53,6 +53,7 @@ type Host struct {
 	mailer    Mailer
 	publicURL string // where the reset links point
 	log       *slog.Logger
+	anime     HostAnime // nil: no anime lists (see WithAnime)
 }
 
 // NewHost makes the host routes. publicURL is this instance's address as
@@ -73,6 +74,7 @@ func (h *Host) Register(e *echo.Echo) {
 	e.POST("/api/auth/login", h.login, on)
 	e.GET("/api/auth/check", h.check, on)
 	e.GET("/api/myaccount", h.myAccount, on)
+	e.POST("/api/myaccount/myanime", h.myAnime, on)
 }
 
 // hostError is the KM Server error shape.

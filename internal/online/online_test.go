@@ -300,7 +300,7 @@ func TestHostOffIsAClear403(t *testing.T) {
 	}
 	for _, r := range [][2]string{{"POST", "/api/users"}, {"GET", "/api/users/ann"}, {"GET", "/api/users"},
 		{"PATCH", "/api/users/ann"}, {"DELETE", "/api/users"}, {"POST", "/api/users/ann/resetpassword"},
-		{"POST", "/api/auth/login"}, {"GET", "/api/auth/check"}, {"GET", "/api/myaccount"}} {
+		{"POST", "/api/auth/login"}, {"GET", "/api/auth/check"}, {"GET", "/api/myaccount"}, {"POST", "/api/myaccount/myanime"}} {
 		st, out := call(t, r[0], h.srv.URL+r[1], "", "application/json", js(map[string]string{"username": "ann", "password": pw}))
 		if st != 403 || out["code"] != "ONLINE_ACCOUNTS_DISABLED" {
 			t.Fatalf("%v: %d %v", r, st, out)

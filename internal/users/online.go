@@ -71,6 +71,9 @@ type Remote interface {
 	RequestReset(ctx context.Context, host, name string) error
 	// Check tells whether the host accepts the token now.
 	Check(ctx context.Context, host, token string) (bool, error)
+	// RefreshAnimeList has the host fetch the token owner's anime list
+	// again and answers the ids it then stores (POST /api/myaccount/myanime).
+	RefreshAnimeList(ctx context.Context, host, token string) (RemoteAnimeList, error)
 }
 
 // AvatarIO turns bytes into a pending avatar upload and reads avatar files,

@@ -124,7 +124,9 @@ func hasInvisible(s string) bool {
 // confusable skeleton, case-folded, so that names that look the same
 // (Cyrillic or full-width letters, rn for m) are the same.
 func NicknameSkeleton(s string) string {
-	return strings.ToLower(confusables.Skeleton(strings.ToLower(s)))
+	// Skeleton before lowering too: a Greek capital Kappa is confusable
+	// with K, but its lower case κ is not confusable with k.
+	return strings.ToLower(confusables.Skeleton(strings.ToLower(confusables.Skeleton(s))))
 }
 
 func hasControl(s string) bool {

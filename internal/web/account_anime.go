@@ -34,7 +34,11 @@ var refreshMessages = []struct {
 	err error
 	msg string
 }{
-	{animelist.ErrOnlineAccount, "The online server is not responding. Try again later."},
+	{users.ErrOnlineToken, "The online server did not accept your session: log in again."},
+	{users.ErrUnreachable, "The online server is not responding, so your previous list is kept. Try again later."},
+	{users.ErrRemoteDisabled, "The online server no longer hosts online accounts."},
+	{users.ErrOnlineDisabled, "Online accounts are disabled here."},
+	{users.ErrHostNotAllowed, "This online server is not allowed here."},
 	{animelist.ErrNoSource, "Choose the site of your anime list and fill in your name there first."},
 	{animelist.ErrBadName, "This is not a valid name for that site (Kitsu needs your numeric user id)."},
 	{animelist.ErrUserNotFound, "The site does not know that name."},
@@ -47,7 +51,10 @@ func (h *Handler) accountRefreshAnimeList(c echo.Context) error {
 	ctx := c.Request().Context()
 	u := viewer(c)
 	err := errors.New("no anime list service")
-	if h.anime != nil {
+	switch {
+	case u.IsOnline():
+		_, err = h.users.RefreshOnlineAnimeList(ctx, u, onlineToken(c))
+	case h.anime != nil:
 		err = h.anime.Refresh(ctx, u)
 	}
 	if err == nil {

@@ -19,6 +19,7 @@ type OnlineUsers interface {
 	ConvertToLocal(ctx context.Context, me *users.User, password string) (*users.Converted, error)
 	ResetWithToken(ctx context.Context, token, password string) (string, error)
 	ResetLinkValid(ctx context.Context, token string) bool
+	RefreshOnlineAnimeList(ctx context.Context, me *users.User, onlineToken string) (*users.User, error)
 }
 
 // The online token of a panel session lives in its (encrypted) cookie.

@@ -66,7 +66,7 @@ func (h *Handler) accountLogoutEverywhere(c echo.Context) error {
 
 // userSessionEnd is an operator ending one session of a user.
 func (h *Handler) userSessionEnd(c echo.Context) error {
-	login := c.Param("login")
+	login := loginParam(c)
 	err := h.users.EndSession(c.Request().Context(), viewer(c), login, c.Param("handle"))
 	if errors.Is(err, users.ErrNotFound) {
 		return h.notFound(c)

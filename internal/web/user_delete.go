@@ -20,7 +20,7 @@ func (h *Handler) userDeletePage(c echo.Context) error {
 }
 
 func (h *Handler) userDelete(c echo.Context) error {
-	_, err := h.users.Delete(c.Request().Context(), c.Param("login"))
+	_, err := h.users.Delete(c.Request().Context(), loginParam(c))
 	switch {
 	case errors.Is(err, users.ErrNotFound):
 		return h.notFound(c)
@@ -29,6 +29,6 @@ func (h *Handler) userDelete(c echo.Context) error {
 	case err != nil:
 		return err
 	}
-	flash(c, "User "+users.NormalizeLogin(c.Param("login"))+" deleted.")
+	flash(c, "User "+users.NormalizeLogin(loginParam(c))+" deleted.")
 	return redirect(c, "/users")
 }

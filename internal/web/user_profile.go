@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 
 	"github.com/labstack/echo/v4"
 
@@ -15,7 +16,7 @@ import (
 // it returns no user, the answer is decided: the 404 page was written (nil)
 // or the error is the caller's to return.
 func (h *Handler) pathUser(c echo.Context) (*users.User, error) {
-	u, err := h.users.Get(c.Request().Context(), viewer(c), c.Param("login"))
+	u, err := h.users.Get(c.Request().Context(), viewer(c), loginParam(c))
 	if errors.Is(err, users.ErrNotFound) {
 		return nil, h.notFound(c)
 	}
@@ -43,4 +44,13 @@ func (h *Handler) userProfile(c echo.Context) error {
 		}
 	}
 	return render(c, http.StatusOK, pages.Profile(h.livePage(c, u.Nickname), pv))
+}
+
+// loginParam is the {login} of the path, percent-decoded: the router keeps
+// the path as sent, and a browser may send the @ of name@host as %40.
+func loginParam(c echo.Context) string {
+	if l, err := url.PathUnescape(c.Param("login")); err == nil {
+		return l
+	}
+	return c.Param("login")
 }
