@@ -1,5 +1,7 @@
 // Package static holds the panel's CSS, scripts and images, embedded in the
-// binary. htmx is vendored from npm (htmx.org 2.0.11, BSD-2-Clause); no CDN.
+// binary. htmx is vendored from npm (htmx.org 2.0.11, BSD-2-Clause), and so
+// is its server-sent events extension (htmx-ext-sse 2.2.4, BSD-2-Clause); no
+// CDN.
 //
 // Pages link each file by a name that carries a hash of its content
 // (style.3f2a9c1b04.css), computed from the embedded bytes at start, so a
@@ -16,7 +18,7 @@ import (
 	"strings"
 )
 
-//go:embed style.css app.js htmx-2.0.11.min.js
+//go:embed style.css app.js htmx-2.0.11.min.js htmx-ext-sse-2.2.4.js
 var files embed.FS
 
 // Asset is one embedded file.

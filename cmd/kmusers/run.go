@@ -20,10 +20,12 @@ import (
 	"github.com/kmusers/kmusers/internal/config"
 	"github.com/kmusers/kmusers/internal/connlimit"
 	"github.com/kmusers/kmusers/internal/datalock"
+	"github.com/kmusers/kmusers/internal/events"
 	"github.com/kmusers/kmusers/internal/mail"
 	"github.com/kmusers/kmusers/internal/online"
 	"github.com/kmusers/kmusers/internal/secrets"
 	"github.com/kmusers/kmusers/internal/server"
+	"github.com/kmusers/kmusers/internal/socketio"
 	"github.com/kmusers/kmusers/internal/store"
 	"github.com/kmusers/kmusers/internal/users"
 	"github.com/kmusers/kmusers/internal/web"
@@ -107,6 +109,7 @@ type app struct {
 	avatars *avatars.Service
 	anime   *animelist.Service
 	online  onlineEnv
+	events  *events.Bus // what changed, for the live faces
 }
 
 // open opens the data dir. Only a server start cleans up after the last run
@@ -132,6 +135,7 @@ func open(ctx context.Context, cfg *config.Config, log *slog.Logger, serverStart
 		db.Close()
 		return nil, err
 	}
+	bus := events.New()
 	anime, err := newAnimeLists(cfg, db, log)
 	if err != nil {
 		db.Close()
@@ -147,6 +151,7 @@ func open(ctx context.Context, cfg *config.Config, log *slog.Logger, serverStart
 		TokenLife: cfg.TokenLife, AuditRetention: cfg.AuditRetention,
 		SignupsPerHour: cfg.SignupsPerHour, SignupBurst: cfg.SignupBurst,
 		Tool: !serverStart, Remote: remote, AvatarIO: online.Avatars{Service: av}, Anime: anime,
+		Events: bus,
 	})
 	if err == nil && serverStart {
 		err = av.Sweep(ctx) // before serving: nothing is being uploaded yet
@@ -155,7 +160,7 @@ func open(ctx context.Context, cfg *config.Config, log *slog.Logger, serverStart
 		db.Close()
 		return nil, err
 	}
-	return &app{db: db, secrets: sec, users: svc, avatars: av, anime: anime, online: oenv}, nil
+	return &app{db: db, secrets: sec, users: svc, avatars: av, anime: anime, online: oenv, events: bus}, nil
 }
 
 func (a *app) close() { a.db.Close() }
@@ -168,10 +173,13 @@ func serve(ctx context.Context, cfg *config.Config, a *app, log *slog.Logger) er
 		defer cancel()
 		mailer.Close(mctx)
 	}()
+	cmds := api.New(a.users, log).WithAnime(a.anime)
 	panel := web.New(a.users, a.avatars, a.secrets.CookieHash, a.secrets.CookieBlock, log)
 	panel.TrustProxies(cfg.TrustedProxies)
+	panel.Live(a.events)
+	sio := socketio.New(socketio.Options{API: cmds, Events: a.events, Log: log})
 	e := server.New(server.Deps{
-		API: api.New(a.users, log).WithAnime(a.anime), DB: a.db, Log: log, TrustedProxies: cfg.TrustedProxies,
+		API: cmds, Socket: sio, DB: a.db, Log: log, TrustedProxies: cfg.TrustedProxies,
 		Uploads: a.avatars, Avatars: a.avatars,
 		Web:    panel.WithAnime(a.anime),
 		Online: online.NewHost(a.users, a.avatars, mailer, a.online.publicURL, log).WithAnime(a.anime),
@@ -190,6 +198,7 @@ func serve(ctx context.Context, cfg *config.Config, a *app, log *slog.Logger) er
 	// the reply (up to the whole user list) within 3 minutes.
 	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 3 * time.Minute,
 		WriteTimeout: 3 * time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
+	srv.RegisterOnShutdown(panel.StopLive) // event streams would hold the drain
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("listening", "addr", "http://"+ln.Addr().String())
@@ -199,6 +208,7 @@ func serve(ctx context.Context, cfg *config.Config, a *app, log *slog.Logger) er
 	case <-ctx.Done():
 	}
 	log.Info("stopping: draining requests")
+	sio.Close() // hijacked websockets are not drained by Shutdown
 	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {

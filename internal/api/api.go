@@ -61,11 +61,13 @@ func New(u Users, log *slog.Logger) *Handler {
 
 // call is one command being served.
 type call struct {
-	ctx   context.Context
-	echo  echo.Context
-	user  *users.User // nil: anonymous
-	token string      // the caller's token, when it was valid
-	args  []byte
+	ctx      context.Context
+	echo     echo.Context // nil over socket.io: no HTTP headers nor cookies there
+	user     *users.User  // nil: anonymous
+	token    string       // the caller's token, when it was valid
+	args     []byte
+	clientIP string
+	reqID    string
 	// onlineToken is the caller's token on their online server, if sent.
 	onlineToken string
 }
@@ -75,35 +77,20 @@ func (h *Handler) Command(c echo.Context) error {
 	apiHeaders(c)
 	b, e := readBody(c.Request())
 	if e != nil {
-		return writeFail(c, e)
+		return writeEnvelope(c, e.Status, failEnvelope(e))
 	}
-	req, e := decodeRequest(b, c.Request().Header)
-	if e != nil {
-		return writeFail(c, e)
-	}
-	cmd, ok := commands[req.Cmd]
-	if !ok {
-		return writeFail(c, apiErr(http.StatusNotFound, "UNKNOWN_COMMAND"))
-	}
-	who := users.Client{IP: c.RealIP(), UserAgent: c.Request().UserAgent()}
+	who := Caller{ClientIP: c.RealIP(), UserAgent: c.Request().UserAgent(),
+		RequestID: c.Response().Header().Get(echo.HeaderXRequestID), HTTP: c}
 	if dc, err := c.Cookie(users.DeviceCookie); err == nil {
 		who.Device = dc.Value
 	}
-	ctx := users.WithClient(c.Request().Context(), who)
-	cl := &call{ctx: ctx, echo: c, args: req.Args, onlineToken: req.OnlineToken}
-	if e := h.gate(cl, req.Cmd, cmd, req.Token); e != nil {
-		return writeFail(c, e)
-	}
-	res, err := cmd.run(h, cl)
-	if err != nil {
-		return writeFail(c, h.failure(c, req.Cmd, err, cmd.fail))
-	}
-	return writeOK(c, res)
+	status, env := h.Dispatch(c.Request().Context(), b, c.Request().Header, who)
+	return writeEnvelope(c, status, env)
 }
 
 // failure turns an error into the wire error; anything unexpected is the
 // command's 500, logged with the request id and never shown.
-func (h *Handler) failure(c echo.Context, cmd string, err error, fallback string) *Error {
+func (h *Handler) failure(reqID, cmd string, err error, fallback string) *Error {
 	var e *Error
 	if errors.As(err, &e) {
 		if e.Status < 500 {
@@ -112,6 +99,6 @@ func (h *Handler) failure(c echo.Context, cmd string, err error, fallback string
 	} else {
 		e = apiErr(http.StatusInternalServerError, fallback)
 	}
-	h.log.Error("command failed", "cmd", cmd, "request_id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err)
+	h.log.Error("command failed", "cmd", cmd, "request_id", reqID, "err", err)
 	return e
 }

@@ -186,10 +186,25 @@ func TestDeleteAndResetErrors(t *testing.T) {
 	v := newEnv(t)
 	op := v.operator("olga")
 	v.do(op, "deleteUser", map[string]any{"username": "ghost"}).want(t, 404, "USER_NOT_EXISTS")
-	v.do("", "resetUserPassword", map[string]any{"username": "ghost", "password": pw, "securityCode": "1"}).
+	// The code comes first: a wrong or missing one is 403 whatever the login
+	// and the password, so nobody learns which accounts exist.
+	for _, args := range []map[string]any{
+		{"username": "ghost", "password": pw, "securityCode": "1"},
+		{"username": "olga", "password": pw, "securityCode": "1"},
+		{"username": "olga", "password": "short"},
+		{"username": "ghost", "password": "short", "securityCode": nil},
+	} {
+		v.do("", "resetUserPassword", args).want(t, 403, "USER_RESETPASSWORD_WRONGSECURITYCODE")
+	}
+	// Then the account, then the password; neither spends the right code.
+	v.user("rita")
+	code := v.opCode()
+	v.do("", "resetUserPassword", map[string]any{"username": "ghost", "password": pw, "securityCode": code}).
 		want(t, 404, "USER_NOT_EXISTS")
-	v.do("", "resetUserPassword", map[string]any{"username": "olga", "password": "short", "securityCode": "1"}).
+	v.do("", "resetUserPassword", map[string]any{"username": "rita", "password": "short", "securityCode": code}).
 		want(t, 400, "PASSWORD_TOO_SHORT")
+	v.do("", "resetUserPassword", map[string]any{"username": "rita", "password": "a new password", "securityCode": code}).
+		want(t, 200, "USER_RESETPASSWORD_SUCCESS")
 	bob := v.user("bob")
 	v.do(bob, "deleteMyAccount", nil).want(t, 200, "USER_DELETED")
 	v.do(op, "getUser", map[string]any{"username": "bob"}).want(t, 404, "USER_VIEW_ERROR")

@@ -10,6 +10,7 @@ type createUserArgs struct {
 	Login        string  `json:"login"`
 	Password     string  `json:"password"`
 	Role         string  `json:"role"`
+	Type         *int    `json:"type"` // an operator's choice; ignored for others
 	Nickname     string  `json:"nickname"`
 	Language     string  `json:"language"`
 	SecurityCode codeArg `json:"securityCode"`
@@ -19,6 +20,7 @@ var createRules = []rule{
 	{users.ErrUnauthorized, apiErr(http.StatusForbidden, "UNAUTHORIZED")},
 	{users.ErrCreationDisabled, apiErr(http.StatusForbidden, "USER_CREATION_DISABLED")},
 	{users.ErrWrongCode, apiErr(http.StatusForbidden, "USER_CREATION_WRONG_SECURITY_CODE")},
+	{users.ErrCodeNeeded, apiErr(http.StatusForbidden, "USER_CREATION_WRONG_SECURITY_CODE").with("SECURITY_CODE_NEEDED")},
 	{users.ErrCodeLocked, errTooMany},
 	{users.ErrTooManyAttempts, errTooMany},
 	{users.ErrLoginInvalid, apiErr(http.StatusBadRequest, "USER_LOGIN_INVALID")},
@@ -45,7 +47,7 @@ func (h *Handler) createUser(c *call) (any, error) {
 		return nil, e
 	}
 	err := h.users.Create(c.ctx, c.user, users.NewAccount{
-		Login: a.Login, Password: a.Password, Role: a.Role, Nickname: a.Nickname,
+		Login: a.Login, Password: a.Password, Role: a.Role, Type: a.Type, Nickname: a.Nickname,
 		Language: a.Language, Code: a.SecurityCode.ptr(),
 	})
 	if err != nil {

@@ -26,7 +26,7 @@ func TestCreateUserErrors(t *testing.T) {
 		status      int
 		code        string
 	}{
-		{"admin role without code", "", args("role", "admin"), 403, "UNAUTHORIZED"},
+		{"admin role by a user without code", user, args("role", "admin", "securityCode", nil), 403, "UNAUTHORIZED"},
 		{"admin role by a user", user, args("role", "admin"), 403, "UNAUTHORIZED"},
 		{"admin role wrong code", "", args("role", "admin", "securityCode", "000000x"), 403, "UNAUTHORIZED"},
 		{"guest role by a stranger", "", args("role", "guest", "password", ""), 403, "UNAUTHORIZED"},

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -154,9 +155,28 @@ func fillFields(v reflect.Value, fields map[string]json.RawMessage) *Error {
 		if name == "" || name == "-" || !ok {
 			continue
 		}
-		if err := json.Unmarshal(rawField, v.Field(i).Addr().Interface()); err != nil {
+		if err := unmarshalField(rawField, v.Field(i).Addr().Interface()); err != nil {
 			return errBadRequest.with(map[string]string{name: fieldMessage(err)})
 		}
+	}
+	return nil
+}
+
+// numericString is a JSON string holding a small integer, such as "1".
+var numericString = regexp.MustCompile(`^"(-?[0-9]{1,9})"$`)
+
+// unmarshalField decodes one field. Where a number is expected, a numeric
+// string is taken too (KM's system panel sends "type": "1"); anything else
+// keeps the original type error.
+func unmarshalField(raw json.RawMessage, dst any) error {
+	err := json.Unmarshal(raw, dst)
+	var te *json.UnmarshalTypeError
+	if err == nil || !errors.As(err, &te) || te.Value != "string" {
+		return err
+	}
+	m := numericString.FindSubmatch(bytes.TrimSpace(raw))
+	if m == nil || json.Unmarshal(m[1], dst) != nil {
+		return err
 	}
 	return nil
 }

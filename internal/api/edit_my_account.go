@@ -18,8 +18,11 @@ func (h *Handler) editMyAccount(c *call) (any, error) {
 	if _, err := h.users.EditMe(c.ctx, c.user, p); err != nil {
 		return nil, mapErr(err, errEditInvalid, editRules...)
 	}
-	if !p.Password.Set {
-		return done("USER_EDITED"), nil
+	// KM's profile modal reads message.data.onlineToken: data is always an
+	// object.
+	data := map[string]string{}
+	if p.Password.Set {
+		data["token"] = c.token // the caller's session lives on
 	}
-	return doneWith("USER_EDITED", map[string]string{"token": c.token}), nil
+	return doneWith("USER_EDITED", data), nil
 }

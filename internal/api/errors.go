@@ -56,6 +56,7 @@ var editRules = []rule{
 	{users.ErrAdminProtected, errEditForbidden.with("ADMIN_IS_PROTECTED")},
 	{users.ErrInvalidAvatar, errEditInvalid.with("INVALID_AVATAR")},
 	{users.ErrWrongPassword, errEditForbidden.with("WRONG_PASSWORD")},
+	{users.ErrGuestWithPassword, apiErr(http.StatusBadRequest, "GUEST_WITH_PASSWORD")},
 	{users.ErrGuestCannotEdit, apiErr(http.StatusForbidden, "GUESTS_CANNOT_EDIT")},
 	{users.ErrCannotChangeType, apiErr(http.StatusForbidden, "USER_CANNOT_CHANGE_TYPE")},
 	{users.ErrUnreachable, errNotResponding},

@@ -111,7 +111,8 @@ func TestOnlineAccountsWithoutTheirServer(t *testing.T) {
 	v.do(dan, "convertMyOnlineUserToLocal", map[string]any{"password": "wrong one!"}).want(t, 400, "INVALID_DATA")
 	v.do(dan, "convertMyLocalUserToOnline", map[string]any{"instance": "kara.moe", "password": pw}).want(t, 409, "USER_ALREADY_EXISTS_ONLINE")
 	v.do(dan, "editMyAccount", map[string]any{"bio": "x"}).want(t, 504, "INSTANCE_NOT_RESPONDING")
-	v.do("", "resetUserPassword", map[string]any{"username": "dan@kara.moe", "password": pw}).want(t, 500, "USER_RESETPASSWORD_ONLINE_ERROR")
+	v.do("", "resetUserPassword", map[string]any{"username": "dan@kara.moe", "password": pw, "securityCode": v.opCode()}).
+		want(t, 500, "USER_RESETPASSWORD_ONLINE_ERROR")
 	op := v.operator("olga")
 	v.do(op, "editUser", map[string]any{"login": "dan@kara.moe", "type": 0, "bio": "ignored"}).want(t, 200, "USER_EDITED")
 	var p struct {

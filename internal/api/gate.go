@@ -45,7 +45,8 @@ func (h *Handler) gate(c *call, name string, cmd command, token string) *Error {
 			return errInvalidToken
 		}
 		if err != nil {
-			return h.failure(c.echo, name, err, cmd.fail) // the command's own 500
+			return h.failure(c.reqID, name, err, cmd.fail) // the command's own 500
+
 		}
 		c.user, c.token = u, token
 		cl := users.ClientFrom(c.ctx)

@@ -22,7 +22,7 @@ var contract = map[string]contractRow{
 	"getUser":                    {"anyone", true, map[string]any{"username": "nobody"}, 404, "USER_VIEW_ERROR"},
 	"deleteUser":                 {"operator", false, map[string]any{"username": "nobody"}, 404, "USER_NOT_EXISTS"},
 	"editUser":                   {"operator", false, map[string]any{"login": "nobody", "bio": "x"}, 404, "USER_NOT_EXISTS"},
-	"resetUserPassword":          {"anyone", false, map[string]any{"username": "nobody", "password": pw}, 404, "USER_NOT_EXISTS"},
+	"resetUserPassword":          {"anyone", false, map[string]any{"username": "nobody", "password": pw}, 403, "USER_RESETPASSWORD_WRONGSECURITYCODE"},
 	"getMyAccount":               {"logged", false, nil, 200, ""},
 	"deleteMyUser":               {"member", false, nil, 200, "USER_DELETED"},
 	"deleteMyAccount":            {"member", false, nil, 200, "USER_DELETED"},

@@ -70,7 +70,7 @@ func (h *Handler) uploader(c echo.Context) (*users.User, *Error) {
 		return nil, errInvalidToken
 	}
 	if err != nil {
-		return nil, h.failure(c, "importfile", err, errUploadFailure.Code) // the database, not the client
+		return nil, h.failure(c.Response().Header().Get(echo.HeaderXRequestID), "importfile", err, errUploadFailure.Code) // the database, not the client
 	}
 	if u.Type == users.TypeGuest {
 		return nil, errNotGuest
@@ -125,7 +125,7 @@ func (h *Handler) uploadFailure(c echo.Context, err error) *Error {
 	case errors.Is(err, avatars.ErrTooManyUploads):
 		return errTooMany
 	}
-	return h.failure(c, "importfile", err, errUploadFailure.Code)
+	return h.failure(c.Response().Header().Get(echo.HeaderXRequestID), "importfile", err, errUploadFailure.Code)
 }
 
 // writeUploadFail answers in the command envelope, with the KM REST shape

@@ -27,7 +27,7 @@ func (h *Handler) login(c *call) (any, error) {
 	if e := decodeArgs(c.args, &a); e != nil {
 		return nil, e
 	}
-	res, err := h.users.Login(c.ctx, c.echo.RealIP(), a.Username, a.Password, a.SecurityCode.ptr())
+	res, err := h.users.Login(c.ctx, c.clientIP, a.Username, a.Password, a.SecurityCode.ptr())
 	if err != nil {
 		return nil, mapErr(err, nil,
 			rule{users.ErrBadCredentials, errLogError},
@@ -41,7 +41,7 @@ func (h *Handler) login(c *call) (any, error) {
 // setDeviceCookie gives a client that logged in its device cookie: with it,
 // strangers' failures on the account do not lock this client out.
 func setDeviceCookie(c echo.Context, value string) {
-	if value == "" {
+	if value == "" || c == nil { // no cookies over socket.io
 		return
 	}
 	c.SetCookie(&http.Cookie{Name: users.DeviceCookie, Value: value, Path: "/", MaxAge: 365 * 24 * 3600,

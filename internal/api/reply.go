@@ -38,25 +38,27 @@ func doneWith(code string, data any) Action {
 	return Action{Code: http.StatusOK, Message: Message{Code: code, Data: data}}
 }
 
-type okBody struct {
+// Envelope is KM's reply, whatever the transport: {"err": false, "data":
+// RESULT} or {"err": true, "data": {"code", "message"}}.
+type Envelope struct {
 	Err  bool `json:"err"`
 	Data any  `json:"data"`
 }
 
-type failBody struct {
-	Err  bool   `json:"err"`
-	Data Action `json:"data"`
+func failEnvelope(e *Error) Envelope {
+	return Envelope{Err: true, Data: Action{Code: e.Status, Message: Message{Code: e.Code, Data: e.Data}}}
 }
 
-func writeOK(c echo.Context, data any) error {
-	if _, ok := data.(notModified); ok {
+// writeEnvelope writes a reply over HTTP.
+func writeEnvelope(c echo.Context, status int, env Envelope) error {
+	if _, ok := env.Data.(notModified); ok {
 		return c.NoContent(http.StatusNotModified)
 	}
-	if raw, ok := data.(json.RawMessage); ok {
+	if raw, ok := env.Data.(json.RawMessage); ok && !env.Err {
 		// Already encoded (the user list): wrap it without a copy.
 		w := c.Response()
 		w.Header().Set(echo.HeaderContentType, jsonType)
-		w.WriteHeader(http.StatusOK)
+		w.WriteHeader(status)
 		for _, part := range [][]byte{[]byte(okPrefix), raw, []byte("}")} {
 			if _, err := w.Write(part); err != nil {
 				return err
@@ -64,14 +66,10 @@ func writeOK(c echo.Context, data any) error {
 		}
 		return nil
 	}
-	return c.JSON(http.StatusOK, okBody{Data: data})
+	return c.JSON(status, env)
 }
 
 const okPrefix = `{"err":false,"data":`
-
-func writeFail(c echo.Context, e *Error) error {
-	return c.JSON(e.Status, failBody{Err: true, Data: Action{Code: e.Status, Message: Message{Code: e.Code, Data: e.Data}}})
-}
 
 // jsonType is the type of every API reply, charset spelled out.
 const jsonType = "application/json; charset=utf-8"

@@ -187,6 +187,7 @@ func (h *Host) createError(c echo.Context, err error) error {
 		{users.ErrNicknameTaken, http.StatusConflict, "NICKNAME_ALREADY_IN_USE"},
 		{users.ErrCreationDisabled, http.StatusForbidden, "USER_CREATION_DISABLED"},
 		{users.ErrWrongCode, http.StatusForbidden, "USER_CREATION_WRONG_SECURITY_CODE"},
+		{users.ErrCodeNeeded, http.StatusForbidden, "USER_CREATION_WRONG_SECURITY_CODE"},
 		{users.ErrCodeLocked, http.StatusTooManyRequests, "TOO_MANY_ATTEMPTS"},
 		{users.ErrLoginInvalid, http.StatusBadRequest, "USER_LOGIN_INVALID"},
 		{users.ErrPasswordEmpty, http.StatusBadRequest, "USER_EMPTY_PASSWORD"},

@@ -16,6 +16,7 @@ import (
 
 	"github.com/kmusers/kmusers/internal/api"
 	"github.com/kmusers/kmusers/internal/online"
+	"github.com/kmusers/kmusers/internal/socketio"
 	"github.com/kmusers/kmusers/internal/web"
 )
 
@@ -36,7 +37,8 @@ type Deps struct {
 	// BodyDeadline bounds the time to send a request body (default 15 s);
 	// UploadDeadline the same for uploads (default 2 minutes).
 	BodyDeadline, UploadDeadline time.Duration
-	Online                       *online.Host // nil: this instance hosts no online accounts
+	Online                       *online.Host     // nil: this instance hosts no online accounts
+	Socket                       *socketio.Server // nil: no socket.io endpoint
 }
 
 // AvatarFiles serves avatar bytes by file name.
@@ -60,7 +62,11 @@ func New(d Deps) *echo.Echo {
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{
 		// Avatars are compressed images already; the list of every user is
 		// large enough that compressing it would cost more than it saves.
-		Skipper: func(c echo.Context) bool { return strings.HasPrefix(c.Request().URL.Path, "/avatars/") },
+		// socket.io compresses its own frames and hijacks the connection.
+		Skipper: func(c echo.Context) bool {
+			p := c.Request().URL.Path
+			return strings.HasPrefix(p, "/avatars/") || strings.HasPrefix(p, socketio.Path) || p == "/events"
+		},
 	}))
 	routes(e, d)
 	return e
@@ -72,6 +78,9 @@ func routes(e *echo.Echo, d Deps) {
 	e.POST("/api/command", d.API.Command)
 	e.POST("/api/importfile", d.API.ImportFile(d.Uploads))
 	e.GET("/avatars/:file", serveAvatar(d.Avatars))
+	if d.Socket != nil {
+		e.Any(socketio.Path+"*", socketEndpoint(d.Socket))
+	}
 	if d.Online != nil {
 		d.Online.Register(e)
 	}
@@ -227,7 +236,7 @@ func accessLog(log *slog.Logger) echo.MiddlewareFunc {
 			start := time.Now()
 			err := next(c)
 			p := c.Request().URL.Path
-			if p == "/healthz" || strings.HasPrefix(p, "/static/") {
+			if p == "/healthz" || strings.HasPrefix(p, "/static/") || strings.HasPrefix(p, socketio.Path) {
 				return err
 			}
 			p = logPath(p)
@@ -280,5 +289,14 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 			return
 		}
 		_ = c.String(code, msg)
+	}
+}
+
+// socketEndpoint hands socket.io's polling and websocket requests to its
+// server, with the client address the router trusts.
+func socketEndpoint(s *socketio.Server) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		s.ServeHTTP(c.Response(), socketio.WithClientIP(c.Request(), c.RealIP()))
+		return nil
 	}
 }

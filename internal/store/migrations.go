@@ -24,6 +24,7 @@ var migrations = []migration{
 	{3, "per-user panel session key", migrateV3},
 	{100, "song catalogue and anime provider ids", migrateV100},
 	{110, "password reset links", migrateV110},
+	{120, "guests send statistics", migrateV120},
 	{130, "session registry", migrateV130},
 	{131, "nickname confusable skeleton", migrateV131},
 	{132, "audit trail", migrateV132},
@@ -155,6 +156,12 @@ func migrateV110(tx *gorm.DB) error {
 		login TEXT PRIMARY KEY REFERENCES users(login) ON UPDATE CASCADE ON DELETE CASCADE,
 		token_hash TEXT NOT NULL UNIQUE,
 		expires_at TIMESTAMP NOT NULL)`).Error
+}
+
+// migrateV120: guests answer yes to the statistics question, as in KM (a
+// guest cannot be asked: guests cannot edit).
+func migrateV120(tx *gorm.DB) error {
+	return tx.Exec("UPDATE users SET flag_sendstats = ? WHERE type = ? AND flag_sendstats IS NULL", true, 2).Error
 }
 
 // sessionV130 is one API token or panel session of the registry.

@@ -3,6 +3,8 @@ package users
 import (
 	"context"
 	"time"
+
+	"github.com/kmusers/kmusers/internal/events"
 )
 
 // Authenticate checks a token and returns its user as stored now, so that
@@ -43,7 +45,11 @@ func (s *Service) Touch(ctx context.Context, u *User) {
 		s.log.Warn("activity not recorded", "login", u.Login, "err", err)
 		return
 	}
+	wasOnline := s.IsActive(u)
 	u.LastLoginAt = now
+	if !wasOnline {
+		s.publish(events.UserUpdated, u.Login, "") // came online
+	}
 }
 
 // Token opens a token session for u with no request at hand; prefer

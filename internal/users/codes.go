@@ -90,6 +90,16 @@ func (c *Codes) SetAccountCodeNeeded(need bool) {
 // and regenerated; a wrong one counts against the budget of every kind tried.
 // It returns the kind that matched.
 func (c *Codes) Use(given string, kinds ...CodeKind) (CodeKind, error) {
+	return c.try(given, true, kinds)
+}
+
+// Check is Use without spending a right code: a wrong one still counts. The
+// caller spends it with Use once the rest of its request is known good.
+func (c *Codes) Check(given string, kinds ...CodeKind) (CodeKind, error) {
+	return c.try(given, false, kinds)
+}
+
+func (c *Codes) try(given string, spend bool, kinds []CodeKind) (CodeKind, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.off {
@@ -103,7 +113,9 @@ func (c *Codes) Use(given string, kinds ...CodeKind) (CodeKind, error) {
 	}
 	for _, k := range kinds {
 		if subtle.ConstantTimeCompare([]byte(given), []byte(c.state[k].value)) == 1 {
-			c.rotate(k)
+			if spend {
+				c.rotate(k)
+			}
 			return k, nil
 		}
 	}

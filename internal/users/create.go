@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	"github.com/kmusers/kmusers/internal/events"
 )
 
 // NewAccount is a createUser request. Code is nil when none was sent.
@@ -11,6 +13,7 @@ type NewAccount struct {
 	Login    string
 	Password string
 	Role     string // "", user, admin or guest
+	Type     *int   // the type asked for (0, 1 or 2); an operator's wins over Role
 	Nickname string
 	Language string
 	Code     *string
@@ -19,6 +22,9 @@ type NewAccount struct {
 // Create makes a local account, following the contract's rules on who may
 // create which role and when a security code is needed. actor may be nil.
 func (s *Service) Create(ctx context.Context, actor *User, in NewAccount) error {
+	if in.Code != nil && *in.Code == "" {
+		in.Code = nil // an empty code field is no code
+	}
 	// Non-operators create accounts at a bounded rate per address, so that
 	// one client cannot fill the database; checked before any bcrypt work.
 	if !isOperator(actor) && !s.signups.Take(ClientFrom(ctx).IP) {
@@ -57,6 +63,7 @@ func (s *Service) Create(ctx context.Context, actor *User, in NewAccount) error 
 		return fmt.Errorf("users: create %s: %w", u.Login, err)
 	}
 	s.log.Info("user created", "login", u.Login, "type", u.Type)
+	s.publish(events.UsersUpdated, u.Login, "")
 	return nil
 }
 
@@ -66,6 +73,15 @@ func (s *Service) prepareAccount(actor *User, in NewAccount) (*User, error) {
 	typ, err := roleType(in.Role)
 	if err != nil {
 		return nil, err
+	}
+	if in.Type != nil && op {
+		if *in.Type < TypeOperator || *in.Type > TypeGuest {
+			return nil, fieldErr("type", "must be 0, 1 or 2")
+		}
+		typ = *in.Type
+	}
+	if typ == TypeOperator && actor == nil && in.Code == nil {
+		typ = TypeUser // KM's first-run page: a plain user, promoted at login with the code
 	}
 	if (typ == TypeGuest && !op) || (typ == TypeOperator && !op && in.Code == nil) {
 		return nil, ErrUnauthorized
@@ -147,7 +163,10 @@ func (s *Service) createCodes(actor *User, typ int) []CodeKind {
 // spendCreateCode uses the code; a wrong one for a new operator is the
 // contract's UNAUTHORIZED rather than a wrong sign-up code.
 func (s *Service) spendCreateCode(code *string, typ int, kinds []CodeKind) error {
-	_, err := s.codes.Use(codeString(code), kinds...)
+	if code == nil {
+		return ErrCodeNeeded // forgetting the code is not guessing it: no try spent
+	}
+	_, err := s.codes.Use(*code, kinds...)
 	if typ == TypeOperator && errors.Is(err, ErrWrongCode) {
 		return ErrUnauthorized
 	}

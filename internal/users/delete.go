@@ -3,6 +3,8 @@ package users
 import (
 	"context"
 	"fmt"
+
+	"github.com/kmusers/kmusers/internal/events"
 )
 
 // Delete removes an account with every session and token.
@@ -29,5 +31,6 @@ func (s *Service) Delete(ctx context.Context, login string) (*User, error) {
 	s.removeAvatar(gone.AvatarFile)
 	s.auditChange(ctx, false, gone, nil)
 	s.log.Info("user deleted", "login", login)
+	s.publish(events.UsersUpdated, login, "")
 	return gone, nil
 }

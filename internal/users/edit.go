@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"github.com/kmusers/kmusers/internal/events"
 )
 
 // Edit is an operator's edit of any account (editUser). target is the
@@ -70,6 +72,11 @@ func (s *Service) update(ctx context.Context, login string, fn func(Tx, *User) e
 	s.auditChange(ctx, actor != "" && actor != login, &before, out)
 	if animeMoved {
 		s.animeListStale(out.Login, true)
+	}
+	if out.Login != login {
+		s.publish(events.UserUpdated, login, out.Login)
+	} else {
+		s.publish(events.UserUpdated, login, "")
 	}
 	return out, nil
 }
@@ -173,6 +180,9 @@ func (s *Service) applyLocal(tx Tx, u *User, p Patch, hash string) error {
 	if err := applyType(u, p, hash); err != nil {
 		return err
 	}
+	if hash != "" && u.Type == TypeGuest {
+		return ErrGuestWithPassword
+	}
 	if hash != "" {
 		u.Password = hash // update ends the other sessions
 	}
@@ -196,6 +206,7 @@ func applyType(u *User, p Patch, hash string) error {
 			return fieldErr("type", "an online account cannot be a guest")
 		}
 		u.Password = ""
+		u.FlagSendstats = guestSendstats()
 	case u.Type == TypeGuest && hash == "":
 		return fieldErr("type", "a guest becomes a user only with a password")
 	}

@@ -19,6 +19,7 @@ var (
 	ErrUnauthorized      = errors.New("not allowed")
 	ErrCreationDisabled  = errors.New("account creation is disabled")
 	ErrWrongCode         = errors.New("wrong security code")
+	ErrCodeNeeded        = errors.New("a security code is needed")
 	ErrCodeLocked        = errors.New("security code locked after too many tries")
 	ErrTooManyAttempts   = errors.New("too many attempts")
 	ErrGuestsNotAllowed  = errors.New("guest login is disabled")

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"math/big"
 	"strings"
+
+	"github.com/kmusers/kmusers/internal/events"
 )
 
 // guestNames are the shared guest accounts created at first start.
@@ -100,6 +102,7 @@ func (s *Service) claimGuest(ctx context.Context) (*User, error) {
 	if err != nil {
 		return nil, fmt.Errorf("users: claim guest: %w", err)
 	}
+	s.publish(events.UserUpdated, u.Login, "") // now online
 	return u, nil
 }
 
@@ -126,5 +129,6 @@ func (s *Service) createTemporaryGuest(ctx context.Context, name string) (*User,
 	if err != nil {
 		return nil, fmt.Errorf("users: temporary guest: %w", err)
 	}
+	s.publish(events.UsersUpdated, u.Login, "")
 	return u, nil
 }

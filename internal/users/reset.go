@@ -8,10 +8,12 @@ import (
 // ResetPassword sets a local account's password with the operator code. It
 // ends every token and session of the account.
 func (s *Service) ResetPassword(ctx context.Context, login, password string, code *string) error {
-	login = NormalizeLogin(login)
-	if err := ValidatePassword(password); err != nil {
+	// The code comes first: without it, nothing tells whether the account
+	// exists. A missing code is a wrong one and counts against the budget.
+	if _, err := s.codes.Check(codeString(code), OperatorCode); err != nil {
 		return err
 	}
+	login = NormalizeLogin(login)
 	u, err := s.store.UserByLogin(ctx, login)
 	if err != nil {
 		return fmt.Errorf("users: reset: %w", err)
@@ -23,6 +25,9 @@ func (s *Service) ResetPassword(ctx context.Context, login, password string, cod
 		return ErrAdminProtected
 	case u.Type == TypeGuest:
 		return ErrGuestWithPassword
+	}
+	if err := ValidatePassword(password); err != nil {
+		return err
 	}
 	if err := checkWeak(password, u.Login, u.Nickname); err != nil {
 		return err // before the code is spent

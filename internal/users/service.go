@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/kmusers/kmusers/internal/events"
 	"github.com/kmusers/kmusers/internal/throttle"
 )
 
@@ -35,7 +36,8 @@ type Options struct {
 	// Tool is a command-line tool over a data dir that a server may be
 	// serving right now: no start-up clean-up (the server's temporary guests
 	// stay), and no security codes drawn or logged (every code is refused).
-	Tool bool
+	Tool   bool
+	Events *events.Bus // may be nil: nobody listens to changes
 }
 
 // Service carries out every user action of the API and the panel.
@@ -60,6 +62,7 @@ type Service struct {
 	anime    AnimeLists
 	remote   Remote
 	avatarIO AvatarIO
+	events   *events.Bus
 
 	settingsMu sync.RWMutex
 	settings   Settings
@@ -101,7 +104,7 @@ func New(ctx context.Context, o Options) (*Service, error) {
 	s := &Service{
 		store: o.Store, hasher: h, tokens: NewTokens(o.JWTSecret), log: o.Log, now: o.Now,
 		onlineWindow: o.OnlineWindow, tokenLife: o.TokenLife, auditRetention: o.AuditRetention, avatars: o.Avatars,
-		anime: o.Anime, remote: o.Remote, avatarIO: o.AvatarIO,
+		anime: o.Anime, remote: o.Remote, avatarIO: o.AvatarIO, events: o.Events,
 		ipLimit:     throttle.New(ipFailures, failureWindow, o.Now),
 		loginLimit:  throttle.New(loginFailures, failureWindow, o.Now),
 		deviceLimit: throttle.New(loginFailures, failureWindow, o.Now),
@@ -178,11 +181,22 @@ func derive(secret []byte, purpose string) []byte {
 // newUser fills the defaults of a new account.
 func (s *Service) newUser(login, nickname string, typ int) *User {
 	now := s.now().UTC()
-	return &User{
+	u := &User{
 		Login: login, Nickname: nickname, NicknameKey: NicknameKey(nickname), NicknameSkeleton: NicknameSkeleton(nickname), Type: typ,
 		TokenKey: NewTokenKey(), AvatarFile: BlankAvatar, FlagParentsonly: true, FlagPublic: true,
 		LastLoginAt: time.Unix(0, 0).UTC(), CreatedAt: now, AnimeListIDs: IntList{},
 	}
+	if typ == TypeGuest {
+		u.FlagSendstats = guestSendstats()
+	}
+	return u
+}
+
+// guestSendstats is a guest's statistics answer: yes, as in KM, since a
+// guest cannot be asked (guests cannot edit).
+func guestSendstats() *bool {
+	yes := true
+	return &yes
 }
 
 // BlankAvatar is the default avatar's file name.
@@ -203,3 +217,8 @@ func (s *Service) IsActive(u *User) bool { return u.LastLoginAt.After(s.OnlineSi
 
 // System is the actor of the command line: it acts as an operator.
 func System() *User { return &User{Login: "(system)", Type: TypeOperator} }
+
+// publish tells the live faces what changed, after the commit.
+func (s *Service) publish(kind, login, newLogin string) {
+	s.events.Publish(events.Event{Kind: kind, Login: login, NewLogin: newLogin})
+}

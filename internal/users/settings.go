@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/kmusers/kmusers/internal/events"
 )
 
 // Frontend modes.
@@ -145,6 +147,7 @@ func (s *Service) SaveSettings(ctx context.Context, in Settings) error {
 	}
 	s.settings = in
 	s.codes.SetAccountCodeNeeded(in.RequireSecurityCode)
+	s.publish(events.SettingsUpdated, "", "")
 	return nil
 }
 

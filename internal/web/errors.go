@@ -27,6 +27,7 @@ var fieldMessages = []struct {
 	{users.ErrTooManyAttempts, "form", "Too many tries. Wait a few minutes and try again."},
 	{users.ErrCodeLocked, "security_code", "Too many wrong codes: a new one was logged. Wait a minute."},
 	{users.ErrWrongCode, "security_code", "Wrong security code."},
+	{users.ErrCodeNeeded, "security_code", "A security code is needed to sign up: ask the karaoke's operator."},
 	{users.ErrUnauthorized, "security_code", "A valid security code is needed for this."},
 	{users.ErrCreationDisabled, "form", "Account creation is disabled on this karaoke."},
 	{users.ErrInvalidAvatar, "avatar", "This upload cannot be used: upload the picture again."},

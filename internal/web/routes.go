@@ -30,6 +30,7 @@ func (h *Handler) Register(e *echo.Echo) {
 
 	e.GET("/users", h.userList, loggedIn...)
 	e.GET("/users/:login", h.userProfile, loggedIn...)
+	e.GET("/events", h.liveEvents, loggedIn...)
 
 	e.GET("/users/new", h.userNewPage, operator...)
 	e.POST("/users/new", h.userCreate, operator...)

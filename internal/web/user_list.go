@@ -69,7 +69,7 @@ func (h *Handler) userList(c echo.Context) error {
 	}
 	now := h.users.Now()
 	l := partials.UserList{Query: q, Total: total, Pages: int((total + pageSize - 1) / pageSize),
-		Operator: v.Type == users.TypeOperator}
+		Operator: v.Type == users.TypeOperator, Live: h.bus != nil}
 	for i := range list {
 		u := &list[i]
 		l.Rows = append(l.Rows, partials.UserRow{Login: u.Login, Nickname: u.Nickname, Avatar: u.AvatarFile,
@@ -78,5 +78,5 @@ func (h *Handler) userList(c echo.Context) error {
 	if isHX(c) && c.Request().Header.Get("HX-History-Restore-Request") != "true" {
 		return render(c, http.StatusOK, partials.UserTable(l))
 	}
-	return render(c, http.StatusOK, pages.UserList(h.page(c, "Users"), l))
+	return render(c, http.StatusOK, pages.UserList(h.livePage(c, "Users"), l))
 }

@@ -43,7 +43,7 @@ func (h *Handler) userProfile(c echo.Context) error {
 			return err
 		}
 	}
-	return render(c, http.StatusOK, pages.Profile(h.page(c, u.Nickname), pv))
+	return render(c, http.StatusOK, pages.Profile(h.livePage(c, u.Nickname), pv))
 }
 
 // loginParam is the {login} of the path, percent-decoded: the router keeps

@@ -7,12 +7,14 @@ import (
 	"context"
 	"log/slog"
 	"net"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/sessions"
 
 	"github.com/kmusers/kmusers/internal/avatars"
+	"github.com/kmusers/kmusers/internal/events"
 	"github.com/kmusers/kmusers/internal/users"
 )
 
@@ -64,6 +66,10 @@ type Handler struct {
 	setupDone atomic.Bool
 	// proxies may say that the request came over HTTPS (X-Forwarded-Proto).
 	proxies []*net.IPNet
+
+	bus      *events.Bus // nil: pages are not live
+	liveStop chan struct{}
+	liveOnce sync.Once
 }
 
 // TrustProxies names the proxies whose X-Forwarded-Proto is believed.

@@ -17,6 +17,7 @@ import (
 
 	"github.com/kmusers/kmusers/internal/api"
 	"github.com/kmusers/kmusers/internal/avatars"
+	"github.com/kmusers/kmusers/internal/events"
 	"github.com/kmusers/kmusers/internal/server"
 	"github.com/kmusers/kmusers/internal/store"
 	"github.com/kmusers/kmusers/internal/testkit"
@@ -53,15 +54,17 @@ func newSite(t testing.TB) *site {
 		t.Fatal(err)
 	}
 	clk := testkit.NewClock(time.Now())
+	bus := events.New()
 	svc, err := users.New(ctx, users.Options{Store: db, JWTSecret: bytes.Repeat([]byte("j"), 32), Log: log, Avatars: av, Now: clk.Now,
-		SignupBurst: 1 << 20})
+		SignupBurst: 1 << 20, Events: bus})
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := web.New(svc, av, bytes.Repeat([]byte("h"), 64), bytes.Repeat([]byte("b"), 32), log)
+	h := web.New(svc, av, bytes.Repeat([]byte("h"), 64), bytes.Repeat([]byte("b"), 32), log).Live(bus)
 	e := server.New(server.Deps{API: api.New(svc, log), DB: db, Log: log, Uploads: av, Avatars: av, Web: h})
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
+	t.Cleanup(h.StopLive) // first: open event streams would hold Close
 	return &site{t: t, srv: srv, svc: svc, db: db, log: lb, dbPath: dbPath, clock: clk, web: h}
 }
 

@@ -4,6 +4,8 @@ package layout
 import (
 	"encoding/json"
 
+	"github.com/a-h/templ"
+
 	"github.com/kmusers/kmusers/internal/users"
 )
 
@@ -14,6 +16,16 @@ type Page struct {
 	User  *users.User // nil: anonymous
 	Flash string
 	Path  string
+	Live  bool // the page refreshes itself from /events (server-sent events)
+}
+
+// LiveAttrs connects an element to the panel's event stream when live:
+// htmx's SSE extension then fires "sse:NAME" triggers inside it.
+func LiveAttrs(live bool, url string) templ.Attributes {
+	if !live {
+		return templ.Attributes{}
+	}
+	return templ.Attributes{"hx-ext": "sse", "sse-connect": url}
 }
 
 // IsOperator tells whether the viewer is an operator.

@@ -2,6 +2,8 @@ package partials
 
 import (
 	"fmt"
+
+	"github.com/a-h/templ"
 	"net/url"
 	"strconv"
 	"time"
@@ -49,6 +51,16 @@ type UserList struct {
 	Total    int64
 	Pages    int
 	Operator bool
+	Live     bool // the table refreshes itself on "sse:users"
+}
+
+// LiveAttrs make the table re-read its own view (same search, sort and
+// page) when users change; nothing when the page is not live.
+func (l UserList) LiveAttrs() templ.Attributes {
+	if !l.Live {
+		return templ.Attributes{}
+	}
+	return templ.Attributes{"hx-get": l.PageURL(l.Query.Page), "hx-trigger": "sse:users", "hx-target": "this", "hx-swap": "outerHTML"}
 }
 
 // PageURL is the address of page n of the same view.
