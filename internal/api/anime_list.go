@@ -2,11 +2,9 @@ package api
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/kmusers/kmusers/internal/animelist"
 	"github.com/kmusers/kmusers/internal/karas"
@@ -63,33 +61,13 @@ func (h *Handler) refreshAnimeList(c *call) (any, error) {
 		rule{users.ErrUnreachable, errRefreshAnime.with("ONLINE_SERVER_UNREACHABLE")})
 }
 
+// animeListArgs: from and size may come as numeric strings, as from KM's
+// panels; the command decoder accepts them for every whole-number field.
 type animeListArgs struct {
-	Filter string   `json:"filter"`
-	From   animeInt `json:"from"`
-	Size   animeInt `json:"size"`
-	Order  string   `json:"order"`
-}
-
-// animeInt is a whole number sent as a JSON number or a numeric string, as
-// KM's panels send from and size (SPEC §4).
-type animeInt int
-
-func (n *animeInt) UnmarshalJSON(b []byte) error {
-	s := strings.TrimSpace(string(b))
-	if s == "null" {
-		return nil
-	}
-	if strings.HasPrefix(s, `"`) {
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-	}
-	v, err := strconv.Atoi(strings.TrimSpace(s))
-	if err != nil {
-		return &codeError{"must be a whole number"}
-	}
-	*n = animeInt(v)
-	return nil
+	Filter string `json:"filter"`
+	From   int    `json:"from"`
+	Size   int    `json:"size"`
+	Order  string `json:"order"`
 }
 
 // animeList is KM's getKaras reply.
@@ -166,7 +144,7 @@ func (h *Handler) getAnimeList(c *call) (any, error) {
 	if e := decodeArgs(c.args, &a); e != nil {
 		return nil, e
 	}
-	from, size := int(a.From), int(a.Size)
+	from, size := a.From, a.Size
 	if from < 0 || size < 0 {
 		return nil, errInvalidData.with(map[string]string{"from": "from and size must be 0 or more"})
 	}
