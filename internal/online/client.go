@@ -426,6 +426,10 @@ func editStatus(host string, a *answer) error {
 		switch e.Code {
 		case "NICKNAME_ALREADY_IN_USE":
 			return users.ErrNicknameTaken
+		case "PASSWORD_TOO_WEAK": // the host's dictionary may be another's
+			return users.ErrPasswordTooWeak
+		case "PASSWORD_TOO_SHORT", "PASSWORD_TOO_LONG":
+			return users.ErrPasswordTooShort
 		case "INVALID_AVATAR", "UNSUPPORTED_IMAGE", "INVALID_IMAGE", "FILE_TOO_LARGE":
 			return users.ErrInvalidAvatar
 		}

@@ -177,27 +177,54 @@ func (h *Host) create(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]string{"code": "USER_CREATED"})
 }
 
-func (h *Host) createError(c echo.Context, err error) error {
-	rules := []struct {
-		err    error
-		status int
-		code   string
-	}{
-		{users.ErrLoginTaken, http.StatusConflict, "USER_ALREADY_EXISTS"},
-		{users.ErrNicknameTaken, http.StatusConflict, "NICKNAME_ALREADY_IN_USE"},
-		{users.ErrCreationDisabled, http.StatusForbidden, "USER_CREATION_DISABLED"},
-		{users.ErrWrongCode, http.StatusForbidden, "USER_CREATION_WRONG_SECURITY_CODE"},
-		{users.ErrCodeNeeded, http.StatusForbidden, "USER_CREATION_WRONG_SECURITY_CODE"},
-		{users.ErrCodeLocked, http.StatusTooManyRequests, "TOO_MANY_ATTEMPTS"},
-		{users.ErrLoginInvalid, http.StatusBadRequest, "USER_LOGIN_INVALID"},
-		{users.ErrPasswordEmpty, http.StatusBadRequest, "USER_EMPTY_PASSWORD"},
-		{users.ErrPasswordTooShort, http.StatusBadRequest, "PASSWORD_TOO_SHORT"},
-		{users.ErrPasswordTooLong, http.StatusBadRequest, "PASSWORD_TOO_LONG"},
-	}
+// hostRule maps one domain error to the host's answer.
+type hostRule struct {
+	err    error
+	status int
+	code   string
+}
+
+// passwordRules are the answers of every route that sets a password.
+var passwordRules = []hostRule{
+	{users.ErrPasswordEmpty, http.StatusBadRequest, "USER_EMPTY_PASSWORD"},
+	{users.ErrPasswordTooShort, http.StatusBadRequest, "PASSWORD_TOO_SHORT"},
+	{users.ErrPasswordTooLong, http.StatusBadRequest, "PASSWORD_TOO_LONG"},
+	{users.ErrPasswordTooWeak, http.StatusBadRequest, "PASSWORD_TOO_WEAK"},
+	{users.ErrTooManyAttempts, http.StatusTooManyRequests, "TOO_MANY_ATTEMPTS"},
+}
+
+var createRules = append([]hostRule{
+	{users.ErrLoginTaken, http.StatusConflict, "USER_ALREADY_EXISTS"},
+	{users.ErrNicknameTaken, http.StatusConflict, "NICKNAME_ALREADY_IN_USE"},
+	{users.ErrCreationDisabled, http.StatusForbidden, "USER_CREATION_DISABLED"},
+	{users.ErrWrongCode, http.StatusForbidden, "USER_CREATION_WRONG_SECURITY_CODE"},
+	{users.ErrCodeNeeded, http.StatusForbidden, "USER_CREATION_WRONG_SECURITY_CODE"},
+	{users.ErrCodeLocked, http.StatusTooManyRequests, "TOO_MANY_ATTEMPTS"},
+	{users.ErrLoginInvalid, http.StatusBadRequest, "USER_LOGIN_INVALID"},
+}, passwordRules...)
+
+var editRules = append([]hostRule{
+	{users.ErrNicknameTaken, http.StatusConflict, "NICKNAME_ALREADY_IN_USE"},
+	{users.ErrWrongPassword, http.StatusForbidden, "WRONG_PASSWORD"},
+	{users.ErrPasswordEmpty, http.StatusBadRequest, "PASSWORD_TOO_SHORT"}, // an edit's empty password is a short one
+	{users.ErrInvalidAvatar, http.StatusBadRequest, "INVALID_AVATAR"},
+	{users.ErrNotFound, http.StatusNotFound, "USER_NOT_EXISTS"},
+}, passwordRules...)
+
+// mapped answers err by the first rule it matches; ok is false when none
+// does.
+func mapped(c echo.Context, err error, rules []hostRule) (handled error, ok bool) {
 	for _, r := range rules {
 		if errors.Is(err, r.err) {
-			return fail(c, r.status, r.code, "")
+			return fail(c, r.status, r.code, ""), true
 		}
+	}
+	return nil, false
+}
+
+func (h *Host) createError(c echo.Context, err error) error {
+	if res, ok := mapped(c, err, createRules); ok {
+		return res
 	}
 	if fe, ok := users.AsFieldError(err); ok {
 		return fail(c, http.StatusBadRequest, "INVALID_DATA", fe.Error())
@@ -407,23 +434,8 @@ func (h *Host) editError(c echo.Context, err error) error {
 	if fe, ok := users.AsFieldError(err); ok {
 		return fail(c, http.StatusBadRequest, "USER_EDIT_ERROR", fe.Error())
 	}
-	rules := []struct {
-		err    error
-		status int
-		code   string
-	}{
-		{users.ErrNicknameTaken, http.StatusConflict, "NICKNAME_ALREADY_IN_USE"},
-		{users.ErrWrongPassword, http.StatusForbidden, "WRONG_PASSWORD"},
-		{users.ErrPasswordTooShort, http.StatusBadRequest, "PASSWORD_TOO_SHORT"},
-		{users.ErrPasswordEmpty, http.StatusBadRequest, "PASSWORD_TOO_SHORT"},
-		{users.ErrPasswordTooLong, http.StatusBadRequest, "PASSWORD_TOO_LONG"},
-		{users.ErrInvalidAvatar, http.StatusBadRequest, "INVALID_AVATAR"},
-		{users.ErrNotFound, http.StatusNotFound, "USER_NOT_EXISTS"},
-	}
-	for _, r := range rules {
-		if errors.Is(err, r.err) {
-			return fail(c, r.status, r.code, "")
-		}
+	if res, ok := mapped(c, err, editRules); ok {
+		return res
 	}
 	return h.internal(c, "edit", err)
 }
