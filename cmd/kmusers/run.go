@@ -186,8 +186,9 @@ func serve(ctx context.Context, cfg *config.Config, a *app, log *slog.Logger) er
 	})
 	a.anime.Start(ctx)
 	defer a.anime.Stop() // after the drain: no request is left to queue a fetch
-	go expireUploads(ctx, a.avatars, log)
-	go sweepSessions(ctx, a.users, log)
+	go every(ctx, 5*time.Minute, log, map[string]func(context.Context) error{"expiring uploads": a.avatars.Expire})
+	go every(ctx, time.Hour, log, map[string]func(context.Context) error{
+		"sweeping sessions": a.users.SweepSessions, "sweeping the audit trail": a.users.SweepAudit})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
@@ -218,37 +219,20 @@ func serve(ctx context.Context, cfg *config.Config, a *app, log *slog.Logger) er
 	return nil
 }
 
-// expireUploads forgets unused uploads every few minutes.
-func expireUploads(ctx context.Context, av *avatars.Service, log *slog.Logger) {
-	t := time.NewTicker(5 * time.Minute)
+// every runs the named chores each period until ctx ends; a failure is
+// logged and tried again next time.
+func every(ctx context.Context, period time.Duration, log *slog.Logger, chores map[string]func(context.Context) error) {
+	t := time.NewTicker(period)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := av.Expire(ctx); err != nil {
-				log.Warn("expiring uploads", "err", err)
-			}
-		}
-	}
-}
-
-// sweepSessions forgets expired sessions and tokens, and old audit rows,
-// every hour.
-func sweepSessions(ctx context.Context, svc *users.Service, log *slog.Logger) {
-	t := time.NewTicker(time.Hour)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := svc.SweepSessions(ctx); err != nil {
-				log.Warn("sweeping sessions", "err", err)
-			}
-			if err := svc.SweepAudit(ctx); err != nil {
-				log.Warn("sweeping the audit trail", "err", err)
+			for what, chore := range chores {
+				if err := chore(ctx); err != nil {
+					log.Warn(what, "err", err)
+				}
 			}
 		}
 	}

@@ -185,32 +185,12 @@ func bodyDeadline(normal, upload time.Duration) echo.MiddlewareFunc {
 func hsts(proxies []*net.IPNet) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			if overHTTPS(c.Request(), proxies) {
+			if web.OverHTTPS(c.Request(), proxies) {
 				c.Response().Header().Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 			}
 			return next(c)
 		}
 	}
-}
-
-func overHTTPS(r *http.Request, proxies []*net.IPNet) bool {
-	if r.TLS != nil {
-		return true
-	}
-	if !strings.EqualFold(r.Header.Get(echo.HeaderXForwardedProto), "https") {
-		return false
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	ip := net.ParseIP(host)
-	for _, n := range proxies {
-		if ip != nil && n.Contains(ip) {
-			return true
-		}
-	}
-	return false
 }
 
 // recoverer turns a panic into a plain 500 and logs it with the request id.

@@ -93,10 +93,13 @@ func (h *Handler) startSession(c echo.Context, u *users.User, row *users.Session
 // endSession forgets the browser's session.
 func (h *Handler) endSession(c echo.Context) { current(c).reset() }
 
-// https tells whether the browser reached us over HTTPS: TLS here, or a
-// trusted proxy says so. A client's own X-Forwarded-Proto is not believed.
-func (h *Handler) https(c echo.Context) bool {
-	r := c.Request()
+// https tells whether the browser reached us over HTTPS.
+func (h *Handler) https(c echo.Context) bool { return OverHTTPS(c.Request(), h.proxies) }
+
+// OverHTTPS tells whether r came over HTTPS: TLS here, or a trusted proxy
+// says so. A client's own X-Forwarded-Proto is not believed. The server's
+// HSTS header asks the same question.
+func OverHTTPS(r *http.Request, proxies []*net.IPNet) bool {
 	if r.TLS != nil {
 		return true
 	}
@@ -108,7 +111,7 @@ func (h *Handler) https(c echo.Context) bool {
 		host = r.RemoteAddr
 	}
 	ip := net.ParseIP(host)
-	for _, n := range h.proxies {
+	for _, n := range proxies {
 		if ip != nil && n.Contains(ip) {
 			return true
 		}
