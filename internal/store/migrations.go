@@ -28,6 +28,7 @@ var migrations = []migration{
 	{130, "session registry", migrateV130},
 	{131, "nickname confusable skeleton", migrateV131},
 	{132, "audit trail", migrateV132},
+	{230, "user search suffixes, nickname sort keys, created index", migrateV230},
 }
 
 type schemaMigration struct {

@@ -33,10 +33,13 @@ func TestStatementsBoundedWhateverTheInput(t *testing.T) {
 	}
 	sorts := []string{users.SortLogin, users.SortNickname, users.SortLastSeen, users.SortType}
 	typ := users.TypeUser
+	// Migrations and inserts cache statements of their own; only what the
+	// lists add counts.
+	base := s.PreparedStatements()
 	var first int
 	for i := range 5000 {
 		if i == 1000 {
-			first = s.PreparedStatements() // every shape has been seen by now
+			first = s.PreparedStatements() - base // every shape has been seen by now
 		}
 		q := users.ListQuery{Sort: sorts[i%len(sorts)], Desc: i%3 == 0, Offset: i, Limit: 1 + i%997,
 			Filter: fmt.Sprintf("u%d", i%50), PublicOnly: i%2 == 0}
@@ -50,7 +53,7 @@ func TestStatementsBoundedWhateverTheInput(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	n := s.PreparedStatements()
+	n := s.PreparedStatements() - base
 	if n > stmtBound || n != first {
 		t.Fatalf("%d prepared statements cached after 1,000 distinct pages, %d after 5,000; want at most %d, not growing",
 			first, n, stmtBound)

@@ -22,7 +22,8 @@ const maxRune = "\U0010FFFF"
 
 var sortColumns = map[string][]string{
 	users.SortLogin:    {"login"},
-	users.SortNickname: {"nickname_key"},
+	users.SortNickname: {"nickname_sort", "login"},
+	users.SortCreated:  {"created_at", "login"},
 	users.SortLastSeen: {"last_login_at", "login"},
 	users.SortType:     {"type", "login"},
 }
@@ -83,10 +84,7 @@ func (s *Store) CountUsers(ctx context.Context, q users.ListQuery) (int64, error
 }
 
 func filtered(db *gorm.DB, q users.ListQuery) *gorm.DB {
-	if q.Filter != "" {
-		hi := q.Filter + maxRune
-		db = db.Where("(login >= ? AND login < ?) OR (nickname_key >= ? AND nickname_key < ?)", q.Filter, hi, q.Filter, hi)
-	}
+	db = moreFilters(searchFilter(db, q.Filter), q)
 	if q.Type != nil {
 		db = db.Where("type = ?", *q.Type)
 	}
@@ -155,7 +153,10 @@ func (t userTx) Insert(u *users.User) error {
 	if errors.Is(err, gorm.ErrDuplicatedKey) {
 		return users.ErrLoginTaken
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	return indexUser(t.db, u.Login, u.Nickname, true)
 }
 
 // Save writes every column of userFields but the key, zero values included.
@@ -167,7 +168,10 @@ func (t userTx) Save(u *users.User) error {
 	if res.Error == nil && res.RowsAffected == 0 {
 		return users.ErrNotFound
 	}
-	return res.Error
+	if res.Error != nil {
+		return res.Error
+	}
+	return indexUser(t.db, u.Login, u.Nickname, false)
 }
 
 func (t userTx) Rename(oldLogin string, u *users.User) error {
@@ -181,7 +185,10 @@ func (t userTx) Rename(oldLogin string, u *users.User) error {
 	if res.RowsAffected == 0 {
 		return users.ErrNotFound
 	}
-	return t.Save(u)
+	if err := t.Save(u); err != nil {
+		return err
+	}
+	return indexUser(t.db, u.Login, u.Nickname, true) // the login's suffixes
 }
 
 func (t userTx) Delete(login string) error {

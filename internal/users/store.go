@@ -13,8 +13,8 @@ const (
 	SortType     = "type"
 )
 
-// ListQuery selects a page of users. Filter is a lowercase prefix of the
-// login or of the nickname.
+// ListQuery selects a page of users. Filter is found anywhere in the login
+// or the nickname, ignoring case and accents (one character: a prefix).
 type ListQuery struct {
 	Filter      string
 	Type        *int
@@ -25,6 +25,9 @@ type ListQuery struct {
 	Desc        bool
 	Offset      int
 	Limit       int // 0: all
+
+	HideUnusedGuests bool // leave out the shared guests nobody used yet
+	TemporaryOnly    bool // only temporary guests
 }
 
 // Store is what the domain needs from storage.

@@ -1,0 +1,217 @@
+package store
+
+import (
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+	"gorm.io/gorm"
+
+	"github.com/kmusers/kmusers/internal/users"
+)
+
+// The user list's search finds a text anywhere in a login or a nickname,
+// ignoring case and accents, and its nickname sort is alphabetical. Both
+// rest on values computed here in Go, so the same SQL serves SQLite and
+// PostgreSQL (plain B-tree indexes, no FTS module, no unaccent):
+//
+//   - user_suffixes holds every suffix of the folded login and nickname
+//     (lowercase, accents removed): a text occurs in a name exactly when
+//     it is the prefix of one of its suffixes, which is one index range.
+//   - users.nickname_sort is the nickname's collation key (root locale),
+//     indexed with the login, so a nickname-sorted page is an index walk.
+//
+// Both are written by the store's own writes (Insert, Save, Rename) inside
+// their transaction; the suffix rows follow renames and deletions through
+// their foreign key.
+
+// userSuffixV230 is one suffix of a user's folded login or nickname.
+type userSuffixV230 struct {
+	Suffix string
+	Login  string
+}
+
+func (userSuffixV230) TableName() string { return "user_suffixes" }
+
+// userV230 adds the nickname's sort key.
+type userV230 struct {
+	NicknameSort []byte
+}
+
+func (userV230) TableName() string { return "users" }
+
+// migrateV230 adds the search and sort columns and fills them for every
+// existing user, in login order, a batch at a time.
+func migrateV230(tx *gorm.DB) error {
+	m := tx.Migrator()
+	if err := m.AddColumn(&userV230{}, "NicknameSort"); err != nil {
+		return err
+	}
+	// Suffixes compare byte by byte (a range ends at maxRune): SQLite's
+	// default; PostgreSQL needs the "C" collation for that. The rows follow
+	// their user's renames and deletion.
+	suffixType, rowid := "TEXT", " WITHOUT ROWID"
+	if tx.Dialector.Name() != "sqlite" {
+		suffixType, rowid = `TEXT COLLATE "C"`, ""
+	}
+	for _, sql := range []string{
+		"CREATE TABLE user_suffixes (suffix " + suffixType + " NOT NULL, " +
+			"login TEXT NOT NULL REFERENCES users(login) ON UPDATE CASCADE ON DELETE CASCADE, " +
+			"PRIMARY KEY (suffix, login))" + rowid,
+		"CREATE INDEX idx_user_suffixes_login ON user_suffixes (login)",
+		"CREATE INDEX idx_users_nickname_sort_login ON users (nickname_sort, login)",
+		"CREATE INDEX idx_users_created_at_login ON users (created_at, login)",
+	} {
+		if err := tx.Exec(sql).Error; err != nil {
+			return err
+		}
+	}
+	after := ""
+	for {
+		var rows []struct{ Login, Nickname string }
+		err := tx.Table("users").Select("login, nickname").Where("login > ?", after).Order("login").Limit(1000).Find(&rows).Error
+		if err != nil {
+			return err
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		for _, r := range rows {
+			if err := indexUser(tx, r.Login, r.Nickname, true); err != nil {
+				return err
+			}
+		}
+		after = rows[len(rows)-1].Login
+	}
+}
+
+// indexUser keeps login's sort key and suffixes in step with its nickname.
+// Unless force, nothing is written when the stored key already matches (a
+// save that did not touch the nickname costs one UPDATE that changes
+// nothing).
+func indexUser(db *gorm.DB, login, nickname string, force bool) error {
+	key := nicknameSortKey(nickname)
+	res := db.Exec("UPDATE users SET nickname_sort = ? WHERE login = ? AND (nickname_sort IS NULL OR nickname_sort <> ?)", key, login, key)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 && !force {
+		return nil
+	}
+	if err := db.Exec("DELETE FROM user_suffixes WHERE login = ?", login).Error; err != nil {
+		return err
+	}
+	return insertSuffixes(db, suffixRows(login, nickname))
+}
+
+// suffixBatch rows go in one INSERT. Every INSERT has this many rows, the
+// last batch padded with copies that ON CONFLICT drops: one SQL text, so
+// one prepared statement, whatever the names' lengths.
+const suffixBatch = 16
+
+var insertSuffixesSQL = "INSERT INTO user_suffixes (suffix, login) VALUES " +
+	strings.TrimSuffix(strings.Repeat("(?, ?), ", suffixBatch), ", ") + " ON CONFLICT DO NOTHING"
+
+func insertSuffixes(db *gorm.DB, rows []userSuffixV230) error {
+	args := make([]any, 0, 2*suffixBatch)
+	for start := 0; start < len(rows); start += suffixBatch {
+		args = args[:0]
+		for i := range suffixBatch {
+			r := rows[min(start+i, len(rows)-1)]
+			args = append(args, r.Suffix, r.Login)
+		}
+		if err := db.Exec(insertSuffixesSQL, args...).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// suffixRows are the distinct suffixes of the folded login and nickname.
+func suffixRows(login, nickname string) []userSuffixV230 {
+	seen := map[string]bool{}
+	var rows []userSuffixV230
+	for _, s := range []string{Fold(login), Fold(nickname)} {
+		for i := range s {
+			if suf := s[i:]; !seen[suf] && strings.TrimSpace(suf) != "" {
+				seen[suf] = true
+				rows = append(rows, userSuffixV230{Suffix: suf, Login: login})
+			}
+		}
+	}
+	return rows
+}
+
+// foldT lowercases and strips combining marks after decomposition:
+// "Élodie" → "elodie".
+var foldT = sync.Pool{New: func() any {
+	return transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+}}
+
+// Fold is the form names are searched in: accents removed, lowercase,
+// spaces trimmed and collapsed.
+func Fold(s string) string {
+	t := foldT.Get().(transform.Transformer)
+	defer foldT.Put(t)
+	t.Reset()
+	out, _, err := transform.String(t, s)
+	if err != nil {
+		out = s
+	}
+	return strings.Join(strings.Fields(strings.ToLower(out)), " ")
+}
+
+var collators = sync.Pool{New: func() any { return collate.New(language.Und) }}
+
+// nicknameSortKey orders nicknames alphabetically (Unicode's root
+// collation: "élodie" between "eddy" and "emma", case after letters), then
+// by their folded text so that distinct nicknames get distinct keys.
+func nicknameSortKey(nickname string) []byte {
+	c := collators.Get().(*collate.Collator)
+	defer collators.Put(c)
+	var buf collate.Buffer
+	key := c.KeyFromString(&buf, nickname)
+	out := make([]byte, 0, len(key)+1+len(nickname))
+	out = append(out, key...)
+	out = append(out, 0)
+	return append(out, nickname...)
+}
+
+// searchFilter narrows db to the users whose login or nickname contains q.
+// One character is too common to be worth the suffix index: it stays a
+// prefix search over the login and nickname indexes.
+//
+// Dialect notes: this SQL is the same on SQLite and PostgreSQL. On
+// PostgreSQL the suffix table could instead be a pg_trgm GIN index over
+// the folded names (`CREATE EXTENSION pg_trgm`, `... USING gin (fold
+// gin_trgm_ops)`, `fold LIKE '%' || q || '%'`), with unaccent() or the same
+// Go fold written to a column.
+func searchFilter(db *gorm.DB, q string) *gorm.DB {
+	f := Fold(q)
+	if f == "" {
+		return db
+	}
+	hi := f + maxRune
+	if utf8.RuneCountInString(f) < 2 {
+		return db.Where("(login >= ? AND login < ?) OR (nickname_key >= ? AND nickname_key < ?)", f, hi, f, hi)
+	}
+	return db.Where("login IN (SELECT login FROM user_suffixes WHERE suffix >= ? AND suffix < ?)", f, hi)
+}
+
+// moreFilters are the list's filters beyond the first ones.
+func moreFilters(db *gorm.DB, q users.ListQuery) *gorm.DB {
+	if q.HideUnusedGuests {
+		// A shared guest nobody ever used: last seen at the epoch.
+		db = db.Where("NOT (type = ? AND flag_temporary = ? AND last_login_at <= ?)", users.TypeGuest, false, users.NeverSeen)
+	}
+	if q.TemporaryOnly {
+		db = db.Where("flag_temporary = ?", true)
+	}
+	return db
+}
