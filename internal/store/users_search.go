@@ -167,11 +167,14 @@ func Fold(s string) string {
 	return strings.Join(strings.Fields(strings.ToLower(out)), " ")
 }
 
-var collators = sync.Pool{New: func() any { return collate.New(language.Und) }}
+// collators compare letters only (primary strength: case, accents and
+// width ignored), which halves the keys and the index; the nickname
+// appended to the key orders what they leave equal.
+var collators = sync.Pool{New: func() any { return collate.New(language.Und, collate.Loose) }}
 
 // nicknameSortKey orders nicknames alphabetically (Unicode's root
-// collation: "élodie" between "eddy" and "emma", case after letters), then
-// by their folded text so that distinct nicknames get distinct keys.
+// collation: "Élodie" between "eddy" and "emma"), then byte-wise, so that
+// distinct nicknames get distinct keys.
 func nicknameSortKey(nickname string) []byte {
 	c := collators.Get().(*collate.Collator)
 	defer collators.Put(c)
