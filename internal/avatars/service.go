@@ -124,6 +124,7 @@ func (s *Service) Upload(ctx context.Context, owner, originalName string, data [
 	if err != nil {
 		return Upload{}, err
 	}
+	s.writeThumb(name, res.Data)
 	up := Upload{ID: name, Owner: owner, OriginalName: cleanName(originalName), MIME: res.MIME,
 		Size: len(res.Data), CreatedAt: s.now().UTC()}
 	if err := s.store.InsertUpload(ctx, up); err != nil {
@@ -141,26 +142,31 @@ func (s *Service) write(res Result) (string, error) {
 		return "", err
 	}
 	name := hex.EncodeToString(b) + res.Ext
+	return name, s.writeFile(name, res.Data)
+}
+
+// writeFile writes data under name, never leaving half a file there.
+func (s *Service) writeFile(name string, data []byte) error {
 	tmp, err := os.CreateTemp(s.dir, ".upload-*")
 	if err != nil {
-		return "", fmt.Errorf("avatars: %w", err)
+		return fmt.Errorf("avatars: %w", err)
 	}
 	defer os.Remove(tmp.Name()) // no-op after the rename
-	if _, err := tmp.Write(res.Data); err != nil {
+	if _, err := tmp.Write(data); err != nil {
 		tmp.Close()
-		return "", fmt.Errorf("avatars: %w", err)
+		return fmt.Errorf("avatars: %w", err)
 	}
 	if err := tmp.Sync(); err != nil {
 		tmp.Close()
-		return "", fmt.Errorf("avatars: %w", err)
+		return fmt.Errorf("avatars: %w", err)
 	}
 	if err := tmp.Close(); err != nil {
-		return "", fmt.Errorf("avatars: %w", err)
+		return fmt.Errorf("avatars: %w", err)
 	}
 	if err := os.Rename(tmp.Name(), filepath.Join(s.dir, name)); err != nil {
-		return "", fmt.Errorf("avatars: %w", err)
+		return fmt.Errorf("avatars: %w", err)
 	}
-	return name, nil
+	return nil
 }
 
 // Remove deletes an avatar file; the blank avatar and foreign names are
@@ -172,6 +178,7 @@ func (s *Service) Remove(name string) {
 	if err := os.Remove(filepath.Join(s.dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
 		s.log.Warn("avatar file not removed", "file", name, "err", err)
 	}
+	s.removeThumb(name)
 }
 
 // Open returns the bytes and type of a served avatar, or ok false.
@@ -179,12 +186,18 @@ func (s *Service) Open(name string) (data []byte, mime string, ok bool) {
 	if name == blank {
 		return blankPNG, "image/png", true
 	}
-	if !nameRe.MatchString(name) {
-		return nil, "", false
-	}
-	b, err := os.ReadFile(filepath.Join(s.dir, name))
-	if err != nil {
-		return nil, "", false
+	var b []byte
+	switch {
+	case nameRe.MatchString(name):
+		var err error
+		if b, err = os.ReadFile(filepath.Join(s.dir, name)); err != nil {
+			return nil, "", false
+		}
+	default:
+		var ok bool
+		if b, ok = s.openThumb(name); !ok {
+			return nil, "", false
+		}
 	}
 	if strings.HasSuffix(name, ".jpg") {
 		return b, "image/jpeg", true
@@ -215,6 +228,8 @@ func (s *Service) Sweep(ctx context.Context) error {
 			_ = os.Remove(filepath.Join(s.dir, name))
 		case nameRe.MatchString(name) && !inUse[name]:
 			s.Remove(name)
+		case thumbOf(name) != "" && !inUse[thumbOf(name)]:
+			_ = os.Remove(filepath.Join(s.dir, name))
 		default:
 			onDisk[name] = true
 		}

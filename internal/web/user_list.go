@@ -16,7 +16,7 @@ const pageSize = 50
 // listQuery reads the view from the URL; values outside the whitelist are
 // dropped, so any link lands on a valid view.
 func listQuery(c echo.Context) partials.ListQuery {
-	q := partials.ListQuery{Q: c.QueryParam("q"), Page: 1}
+	q := partials.ListQuery{Q: c.QueryParam("q"), Page: 1, PerPage: listPerPage(c), Guests: listGuests(c)}
 	if t := c.QueryParam("type"); t == "0" || t == "1" || t == "2" {
 		q.Type = t
 	}
@@ -27,7 +27,7 @@ func listQuery(c echo.Context) partials.ListQuery {
 		q.Kind = k
 	}
 	switch s := c.QueryParam("sort"); s {
-	case users.SortLogin, users.SortNickname, users.SortLastSeen, users.SortType:
+	case users.SortLogin, users.SortNickname, users.SortLastSeen, users.SortType, users.SortCreated:
 		q.Sort = s
 	}
 	if d := c.QueryParam("dir"); d == "asc" || d == "desc" {
@@ -41,7 +41,7 @@ func listQuery(c echo.Context) partials.ListQuery {
 
 func (h *Handler) domainQuery(v *users.User, q partials.ListQuery) users.ListQuery {
 	dq := users.ListQuery{Filter: q.Q, Kind: q.Kind, Sort: q.Sort, Desc: q.Dir == "desc",
-		Offset: (q.Page - 1) * pageSize, Limit: pageSize}
+		Offset: (q.Page - 1) * q.PerPage, Limit: q.PerPage, HideUnusedGuests: q.Guests != "all"}
 	if q.Type != "" && v.Type == users.TypeOperator {
 		t, _ := strconv.Atoi(q.Type)
 		dq.Type = &t
@@ -63,20 +63,30 @@ func (h *Handler) userList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	nPages := int((total + int64(q.PerPage) - 1) / int64(q.PerPage))
+	if q.Page > max(nPages, 1) { // past the end: the last page
+		q.Page = max(nPages, 1)
+		dq = h.domainQuery(v, q)
+		if isHX(c) {
+			c.Response().Header().Set("HX-Push-Url", q.URL())
+		}
+	}
 	list, err := h.users.List(ctx, v, dq)
 	if err != nil {
 		return err
 	}
 	now := h.users.Now()
-	l := partials.UserList{Query: q, Total: total, Pages: int((total + pageSize - 1) / pageSize),
+	l := partials.UserList{Query: q, Total: total, Pages: nPages,
 		Operator: v.Type == users.TypeOperator, Live: h.bus != nil}
 	for i := range list {
 		u := &list[i]
 		l.Rows = append(l.Rows, partials.UserRow{Login: u.Login, Nickname: u.Nickname, Avatar: u.AvatarFile,
-			Type: u.Type, Online: h.users.IsActive(u), Public: u.FlagPublic, LastSeen: partials.Ago(u.LastLoginAt, now)})
+			Type: u.Type, Online: h.users.IsActive(u), Public: u.FlagPublic, LastSeen: partials.Ago(u.LastLoginAt, now),
+			RowMore: rowMore(u)})
 	}
 	if isHX(c) && c.Request().Header.Get("HX-History-Restore-Request") != "true" {
-		return render(c, http.StatusOK, partials.UserTable(l))
+		l.Fragment = true
+		return render(c, http.StatusOK, partials.UserTableSwap(l))
 	}
 	return render(c, http.StatusOK, pages.UserList(h.livePage(c, "Users"), l))
 }

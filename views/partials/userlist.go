@@ -14,24 +14,30 @@ type UserRow struct {
 	Login, Nickname, Avatar, LastSeen string
 	Type                              int
 	Online, Public                    bool
+	RowMore
 }
 
 // ListQuery is the view the URL asks for; the same names as the query string.
 type ListQuery struct {
 	Q, Type, Online, Kind, Sort, Dir string
 	Page                             int
+	PerPage                          int    // 25, 50 (the default), 100 or 200
+	Guests                           string // "all": unused guests too
 }
 
 // Values is the query string of q, without empty values.
 func (q ListQuery) Values() url.Values {
 	v := url.Values{}
-	for k, s := range map[string]string{"q": q.Q, "type": q.Type, "online": q.Online, "kind": q.Kind, "sort": q.Sort, "dir": q.Dir} {
+	for k, s := range map[string]string{"q": q.Q, "type": q.Type, "online": q.Online, "kind": q.Kind, "sort": q.Sort, "dir": q.Dir, "guests": q.Guests} {
 		if s != "" {
 			v.Set(k, s)
 		}
 	}
 	if q.Page > 1 {
 		v.Set("page", strconv.Itoa(q.Page))
+	}
+	if q.PerPage != 0 && q.PerPage != DefaultPerPage {
+		v.Set("per_page", strconv.Itoa(q.PerPage))
 	}
 	return v
 }
@@ -52,6 +58,7 @@ type UserList struct {
 	Pages    int
 	Operator bool
 	Live     bool // the table refreshes itself on "sse:users"
+	ListMore
 }
 
 // LiveAttrs make the table re-read its own view (same search, sort and

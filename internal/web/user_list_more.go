@@ -1,0 +1,36 @@
+package web
+
+import (
+	"slices"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/kmusers/kmusers/internal/avatars"
+	"github.com/kmusers/kmusers/internal/users"
+	"github.com/kmusers/kmusers/views/partials"
+)
+
+// listPerPage is the page size the URL asks for, when it is one offered.
+func listPerPage(c echo.Context) int {
+	n, err := strconv.Atoi(c.QueryParam("per_page"))
+	if err != nil || !slices.Contains(partials.PerPageChoices, n) {
+		return partials.DefaultPerPage
+	}
+	return n
+}
+
+// listGuests: "all" shows the shared guests nobody used yet, hidden by
+// default since they are not people.
+func listGuests(c echo.Context) string {
+	if c.QueryParam("guests") == "all" {
+		return "all"
+	}
+	return ""
+}
+
+// rowMore is what a row shows beyond its first columns.
+func rowMore(u *users.User) partials.RowMore {
+	return partials.RowMore{Thumb: avatars.ThumbName(u.AvatarFile), Created: u.CreatedAt, SeenAt: u.LastLoginAt,
+		Temporary: u.FlagTemporary, Unused: u.IsUnusedGuest(), Never: !u.LastLoginAt.After(users.NeverSeen)}
+}
