@@ -210,8 +210,10 @@ func searchFilter(db *gorm.DB, q string) *gorm.DB {
 // moreFilters are the list's filters beyond the first ones.
 func moreFilters(db *gorm.DB, q users.ListQuery) *gorm.DB {
 	if q.HideUnusedGuests {
-		// A shared guest nobody ever used: last seen at the epoch.
-		db = db.Where("NOT (type = ? AND flag_temporary = ? AND last_login_at <= ?)", users.TypeGuest, false, users.NeverSeen)
+		// A built-in guest nobody ever used: last seen at the epoch
+		// (users.User.IsUnusedGuest).
+		db = db.Where("NOT (type = ? AND flag_temporary = ? AND last_login_at <= ? AND login IN ?)",
+			users.TypeGuest, false, users.NeverSeen, users.BuiltInGuestLogins())
 	}
 	if q.TemporaryOnly {
 		db = db.Where("flag_temporary = ?", true)

@@ -142,18 +142,20 @@ func TestCreatedSortAndGuestFilters(t *testing.T) {
 	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	old, mid, young := newUser("old", "Old"), newUser("mid", "Mid"), newUser("young", "Young")
 	old.CreatedAt, mid.CreatedAt, young.CreatedAt = base, base.Add(time.Hour), base.Add(2*time.Hour)
-	unused, used, temp := newUser("unused", "Unused"), newUser("used", "Used"), newUser("temp", "Temp")
+	// kana_kangaroo is a built-in guest's login; "made" a guest an operator made.
+	unused, used, temp, made := newUser("kana_kangaroo", "Unused"), newUser("used", "Used"), newUser("temp", "Temp"), newUser("made", "Made")
+	made.Type = users.TypeGuest
 	for _, g := range []*users.User{unused, used, temp} {
 		g.Type, g.CreatedAt = users.TypeGuest, base.Add(3*time.Hour)
 	}
 	used.LastLoginAt = base
 	temp.FlagTemporary, temp.LastLoginAt = true, base
-	insertAll(t, s, young, old, mid, unused, used, temp)
+	insertAll(t, s, young, old, mid, unused, used, temp, made)
 	if got := logins(t, s, users.ListQuery{Sort: users.SortCreated, Limit: 3}); !slices.Equal(got, []string{"old", "mid", "young"}) {
 		t.Fatalf("created order: %v", got)
 	}
 	got := logins(t, s, users.ListQuery{HideUnusedGuests: true, Type: ptr(users.TypeGuest)})
-	if !slices.Equal(got, []string{"temp", "used"}) {
+	if !slices.Equal(got, []string{"made", "temp", "used"}) {
 		t.Fatalf("guests without unused ones: %v", got)
 	}
 	if got := logins(t, s, users.ListQuery{TemporaryOnly: true}); !slices.Equal(got, []string{"temp"}) {

@@ -219,7 +219,7 @@ func TestPanelInBrowser(t *testing.T) {
 		if src == "/avatars/blank.png" || !strings.HasPrefix(src, "/avatars/") {
 			t.Fatalf("avatar not shown in the list: %s", src)
 		}
-		if nick := get(t, u, chromedp.Text(css("[data-login=bob] td:nth-child(3)"))); nick != "Bobby Tables" {
+		if nick := get(t, u, chromedp.Text(css("[data-login=bob] [data-testid=user-nickname]"))); nick != "Bobby Tables" {
 			t.Fatalf("nickname in list: %q", nick)
 		}
 		do(t, u, chromedp.Navigate(base+"/account"), chromedp.WaitVisible(css("[data-testid=password-form]")),

@@ -94,7 +94,7 @@ func TestLivePanelInBrowser(t *testing.T) {
 	do(t, editor, chromedp.Navigate(base+"/users/bob/edit"), chromedp.WaitVisible(css("[data-testid=profile-form]")),
 		chromedp.SetValue(css("#nickname"), "Bob Live"), chromedp.Submit(css("[data-testid=profile-form]")),
 		chromedp.WaitVisible(css("article.profile")))
-	waitFor(t, watcher, `(document.querySelector("[data-login=bob] td:nth-child(3)") || {}).textContent === "Bob Live"`)
+	waitFor(t, watcher, `(document.querySelector("[data-login=bob] [data-testid=user-nickname]") || {}).textContent === "Bob Live"`)
 	if loc := get(t, watcher, chromedp.Location()); !strings.Contains(loc, "q=bo") || !strings.Contains(loc, "sort=nickname") {
 		t.Fatalf("the refresh lost the view: %s", loc)
 	}

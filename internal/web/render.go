@@ -37,7 +37,8 @@ func redirect(c echo.Context, to string) error {
 func (h *Handler) page(c echo.Context, title string) layout.Page {
 	s := current(c)
 	csrf, _ := s.raw.Values["csrf"].(string)
-	return layout.Page{Title: title, CSRF: csrf, User: s.user, Flash: takeFlash(c), Path: c.Request().URL.Path}
+	return layout.Page{Title: title, CSRF: csrf, User: s.user, Flash: takeFlash(c), Path: c.Request().URL.Path,
+		Online: h.onlineLabel(c, s.user)}
 }
 
 func (h *Handler) message(c echo.Context, status int, heading, text string) error {

@@ -32,6 +32,10 @@ func (h *Handler) Register(e *echo.Echo) {
 	e.GET("/users/:login", h.userProfile, loggedIn...)
 	e.GET("/events", h.liveEvents, loggedIn...)
 
+	e.GET("/users.csv", h.userExport, operator...)
+	e.POST("/users/bulk", h.userBulkReview, operator...)
+	e.POST("/users/bulk/apply", h.userBulkApply, operator...)
+	e.GET("/online-count", h.onlineCount, operator...)
 	e.GET("/users/new", h.userNewPage, operator...)
 	e.POST("/users/new", h.userCreate, operator...)
 	e.GET("/users/:login/edit", h.userEditPage, operator...)

@@ -32,5 +32,5 @@ func listGuests(c echo.Context) string {
 // rowMore is what a row shows beyond its first columns.
 func rowMore(u *users.User) partials.RowMore {
 	return partials.RowMore{Thumb: avatars.ThumbName(u.AvatarFile), Created: u.CreatedAt, SeenAt: u.LastLoginAt,
-		Temporary: u.FlagTemporary, Unused: u.IsUnusedGuest(), Never: !u.LastLoginAt.After(users.NeverSeen)}
+		Temporary: u.FlagTemporary, Unused: u.IsUnusedGuest(), BuiltIn: u.IsBuiltInGuest(), Never: !u.LastLoginAt.After(users.NeverSeen)}
 }

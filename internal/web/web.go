@@ -30,6 +30,7 @@ type Users interface {
 	Create(ctx context.Context, actor *users.User, in users.NewAccount) error
 	Get(ctx context.Context, viewer *users.User, login string) (*users.User, error)
 	List(ctx context.Context, viewer *users.User, q users.ListQuery) ([]users.User, error)
+	Each(ctx context.Context, viewer *users.User, q users.ListQuery, fn func(*users.User) error) error
 	Count(ctx context.Context, viewer *users.User, q users.ListQuery) (int64, error)
 	Edit(ctx context.Context, target string, p users.Patch) (*users.User, error)
 	EditMe(ctx context.Context, me *users.User, p users.Patch) (*users.User, error)

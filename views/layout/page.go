@@ -17,6 +17,8 @@ type Page struct {
 	Flash string
 	Path  string
 	Live  bool // the page refreshes itself from /events (server-sent events)
+
+	Online string // operators: "N online" for the header
 }
 
 // LiveAttrs connects an element to the panel's event stream when live:

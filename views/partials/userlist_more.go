@@ -17,7 +17,8 @@ var PerPageChoices = []int{25, 50, 100, 200}
 type RowMore struct {
 	Thumb             string // the avatar at the size shown
 	Created, SeenAt   time.Time
-	Temporary, Unused bool // a temporary guest; a shared guest nobody used yet
+	Temporary, Unused bool // a temporary guest; a built-in guest nobody used yet
+	BuiltIn           bool // one of the shared guests made at first start
 	Never             bool // never seen
 }
 

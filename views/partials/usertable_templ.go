@@ -353,7 +353,7 @@ func UserTable(l UserList) templ.Component {
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
-					} else if r.Type == 2 {
+					} else if r.BuiltIn {
 						templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 34, "<span class=\"badge\" data-testid=\"built-in\">built-in</span> ")
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err

@@ -1,0 +1,176 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/kmusers/kmusers/internal/users"
+	"github.com/kmusers/kmusers/views/pages"
+	"github.com/kmusers/kmusers/views/partials"
+)
+
+// maxNamedRefusals is how many refusals the report names.
+const maxNamedRefusals = 8
+
+// maxBulk bounds one bulk action: the largest page of the list.
+const maxBulk = 200
+
+// bulkTypes are the types the "make …" actions give.
+var bulkTypes = map[string]int{"type_operator": users.TypeOperator, "type_user": users.TypeUser, "type_guest": users.TypeGuest}
+
+// userBulkReview answers the bulk form (POST /users/bulk): a page that
+// lists what the action will do, to confirm once. Nothing changes yet.
+func (h *Handler) userBulkReview(c echo.Context) error {
+	action, ok := partials.BulkActionByValue(c.FormValue("action"))
+	if !ok {
+		return h.message(c, http.StatusBadRequest, "Unknown action", "Choose an action in the list.")
+	}
+	plan, err := h.bulkPlan(c, action)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, pages.BulkConfirm(h.page(c, action.Label), plan))
+}
+
+// bulkPlan names the targets: the checked users, or for "remove every
+// temporary guest" every temporary guest (at most maxBulk at a time).
+func (h *Handler) bulkPlan(c echo.Context, action partials.BulkAction) (partials.BulkPlan, error) {
+	v, ctx := viewer(c), c.Request().Context()
+	plan := partials.BulkPlan{Action: action}
+	if action.Value == "remove_temporary" {
+		list, err := h.users.List(ctx, v, users.ListQuery{TemporaryOnly: true, Limit: maxBulk})
+		for _, u := range list {
+			plan.Targets = append(plan.Targets, partials.BulkTarget{Login: u.Login, Nickname: u.Nickname})
+		}
+		return plan, err
+	}
+	for _, login := range bulkLogins(c) {
+		u, err := h.users.Get(ctx, v, login)
+		switch {
+		case errors.Is(err, users.ErrNotFound):
+			plan.Targets = append(plan.Targets, partials.BulkTarget{Login: login, Missing: true})
+		case err != nil:
+			return plan, err
+		default:
+			plan.Targets = append(plan.Targets, partials.BulkTarget{Login: u.Login, Nickname: u.Nickname})
+		}
+		plan.Self = plan.Self || users.NormalizeLogin(login) == v.Login
+	}
+	return plan, nil
+}
+
+// bulkLogins are the distinct logins the form names, at most maxBulk.
+func bulkLogins(c echo.Context) []string {
+	form, _ := c.FormParams()
+	var out []string
+	for _, l := range form["login"] {
+		if l = users.NormalizeLogin(l); l != "" && !slices.Contains(out, l) && len(out) < maxBulk {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// userBulkApply does a confirmed bulk action (POST /users/bulk/apply), one
+// user at a time through the domain, so that each of its rules holds; the
+// report names what was refused and why.
+func (h *Handler) userBulkApply(c echo.Context) error {
+	action, ok := partials.BulkActionByValue(c.FormValue("action"))
+	if !ok {
+		return h.message(c, http.StatusBadRequest, "Unknown action", "Choose an action in the list.")
+	}
+	ctx := c.Request().Context()
+	var done []string
+	var refused []string
+	for _, login := range bulkLogins(c) {
+		if err := h.bulkOne(ctx, viewer(c), action.Value, login); err != nil {
+			if !isRefusal(err) {
+				return err
+			}
+			refused = append(refused, login+" ("+refusal(err)+")")
+			continue
+		}
+		done = append(done, login)
+	}
+	msg := action.Label + ": done for " + countUsers(len(done)) + "."
+	if len(refused) > 0 {
+		// The report rides in the session cookie: name the first few.
+		named := refused[:min(len(refused), maxNamedRefusals)]
+		msg += " Refused for " + countUsers(len(refused)) + ": " + strings.Join(named, "; ")
+		if len(refused) > len(named) {
+			msg += "; and " + countUsers(len(refused)-len(named)) + " more"
+		}
+		msg += "."
+	}
+	flash(c, msg)
+	return redirect(c, "/users")
+}
+
+// bulkOne applies the action to one user.
+func (h *Handler) bulkOne(ctx context.Context, v *users.User, action, login string) error {
+	var err error
+	switch action {
+	case "delete":
+		_, err = h.users.Delete(ctx, login)
+	case "private", "public":
+		_, err = h.users.Edit(ctx, login, users.Patch{FlagPublic: users.Some(action == "public")})
+	case "remove_temporary":
+		var u *users.User
+		if u, err = h.users.Get(ctx, v, login); err == nil && !u.FlagTemporary {
+			return errNotTemporary
+		}
+		if err == nil {
+			_, err = h.users.Delete(ctx, login)
+		}
+	default:
+		_, err = h.users.Edit(ctx, login, users.Patch{Type: users.Some(bulkTypes[action])})
+	}
+	return err
+}
+
+var errNotTemporary = errors.New("not a temporary guest")
+
+// isRefusal tells a rule's refusal (reported per user) from a failure.
+func isRefusal(err error) bool {
+	if errors.Is(err, errNotTemporary) {
+		return true
+	}
+	_, ok := refusalWords(err)
+	return ok
+}
+
+// refusal is the panel's words for a refused action on one user.
+func refusal(err error) string {
+	if errors.Is(err, errNotTemporary) {
+		return "not a temporary guest"
+	}
+	w, _ := refusalWords(err)
+	return w
+}
+
+func refusalWords(err error) (string, bool) {
+	var changed *users.ChangedError
+	if errors.As(err, &changed) {
+		return "changed meanwhile", true
+	}
+	f := partials.NewForm()
+	if !fieldError(f, err) {
+		return "", false
+	}
+	for _, w := range f.Errors {
+		return strings.TrimSuffix(w, "."), true
+	}
+	return "", false
+}
+
+func countUsers(n int) string {
+	if n == 1 {
+		return "1 user"
+	}
+	return partials.Thousands(int64(n)) + " users"
+}
