@@ -8,3 +8,90 @@ document.addEventListener("change", function (ev) {
   if (!img || !input.files || !input.files[0]) return;
   img.src = URL.createObjectURL(input.files[0]);
 });
+
+// "/" jumps to the search box of the page, as on many sites; not while
+// typing somewhere.
+document.addEventListener("keydown", function (ev) {
+  if (ev.key !== "/" || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+  var t = ev.target;
+  if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+  var q = document.querySelector("input[aria-keyshortcuts='/']");
+  if (!q) return;
+  ev.preventDefault();
+  q.focus();
+  q.select();
+});
+
+// The user list: busy and error states around htmx swaps of #user-table,
+// focus and scroll after paging or sorting, "select all".
+(function () {
+  function table(ev) {
+    var t = ev.detail && ev.detail.target;
+    return t && t.id === "user-table" ? t : null;
+  }
+  function el(id) { return document.getElementById(id); }
+  var lastElt = null; // what started the last request, for "Retry"
+  var focusKey = null; // the pager or sort control used
+
+  document.addEventListener("htmx:beforeRequest", function (ev) {
+    var t = table(ev);
+    if (!t) return;
+    lastElt = ev.detail.elt;
+    focusKey = lastElt && lastElt.getAttribute && lastElt.getAttribute("data-focus");
+    t.setAttribute("aria-busy", "true");
+    if (el("list-progress")) el("list-progress").hidden = false;
+  });
+  document.addEventListener("htmx:afterRequest", function (ev) {
+    var t = table(ev);
+    if (!t) return;
+    t.removeAttribute("aria-busy");
+    if (el("list-progress")) el("list-progress").hidden = true;
+    if (ev.detail.successful) {
+      if (el("list-error")) el("list-error").hidden = true;
+      return;
+    }
+    // Offline or a server error: say so, and that the rows are stale.
+    t.classList.add("stale");
+    var why = ev.detail.xhr && ev.detail.xhr.status ? " (error " + ev.detail.xhr.status + ")" : " (no connection)";
+    if (el("list-error-text")) el("list-error-text").textContent = "The list could not be loaded" + why + ".";
+    if (el("list-error")) el("list-error").hidden = false;
+  });
+  // After paging or sorting, the view starts at the table's top: focus goes
+  // to the sort control used (at the top too), else to the caption.
+  document.addEventListener("htmx:afterSwap", function () {
+    if (!focusKey) return; // a search or a live refresh: focus stays put
+    var t = el("user-table");
+    var key = focusKey;
+    focusKey = null;
+    if (!t) return;
+    var same = key.indexOf("sort-") === 0 || key.indexOf("top-") === 0 ? t.querySelector("[data-focus='" + key + "']") : null;
+    var target = same || el("user-caption");
+    if (!target) {
+      t.setAttribute("tabindex", "-1");
+      target = t;
+    }
+    target.focus({ preventScroll: true });
+    t.scrollIntoView({ block: "start" });
+  });
+  document.addEventListener("click", function (ev) {
+    if (!ev.target || ev.target.id !== "list-retry") return;
+    if (el("list-error")) el("list-error").hidden = true;
+    var t = el("user-table");
+    if (t) t.classList.remove("stale");
+    var e = lastElt;
+    if (e && e.tagName === "FORM" && document.contains(e)) e.requestSubmit();
+    else if (e && document.contains(e) && e.tagName === "A") e.click();
+    else if (t) htmx.ajax("GET", location.pathname + location.search, { target: "#user-table", swap: "outerHTML" });
+  });
+  // "Select all" works with JavaScript only; without it each box is ticked.
+  function showSelectAll() {
+    var all = el("select-all");
+    if (all) all.hidden = false;
+  }
+  document.addEventListener("DOMContentLoaded", showSelectAll);
+  document.addEventListener("htmx:load", showSelectAll);
+  document.addEventListener("change", function (ev) {
+    if (!ev.target || ev.target.id !== "select-all") return;
+    document.querySelectorAll("#user-table input.row-select").forEach(function (b) { b.checked = ev.target.checked; });
+  });
+})();

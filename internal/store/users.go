@@ -14,7 +14,7 @@ import (
 
 // summaryColumns are what a list needs, in the order EachUser scans them;
 // profiles read the whole row.
-const summaryColumns = "login, nickname, type, avatar_file, last_login_at, flag_public, flag_temporary"
+const summaryColumns = "login, nickname, type, avatar_file, last_login_at, flag_public, flag_temporary, created_at"
 
 // maxRune ends a prefix range: every string that starts with p sorts below
 // p + maxRune, so a prefix search is an index range in any SQL dialect.
@@ -65,7 +65,7 @@ func (s *Store) EachUser(ctx context.Context, q users.ListQuery, fn func(*users.
 	defer rows.Close()
 	var u users.User
 	for rows.Next() {
-		err := rows.Scan(&u.Login, &u.Nickname, &u.Type, &u.AvatarFile, &u.LastLoginAt, &u.FlagPublic, &u.FlagTemporary)
+		err := rows.Scan(&u.Login, &u.Nickname, &u.Type, &u.AvatarFile, &u.LastLoginAt, &u.FlagPublic, &u.FlagTemporary, &u.CreatedAt)
 		if err != nil {
 			return err
 		}
