@@ -31,6 +31,12 @@ document.addEventListener("keydown", function (ev) {
   }
   function el(id) { return document.getElementById(id); }
   var lastElt = null; // what started the last request, for "Retry"
+  // Empty fields of the filter form stay out of the URL.
+  document.addEventListener("htmx:configRequest", function (ev) {
+    if (ev.detail.verb !== "get" || !ev.detail.elt || ev.detail.elt.id !== "user-filters") return;
+    var p = ev.detail.parameters;
+    Object.keys(p).forEach(function (k) { if (p[k] === "") delete p[k]; });
+  });
   var focusKey = null; // the pager or sort control used
 
   document.addEventListener("htmx:beforeRequest", function (ev) {

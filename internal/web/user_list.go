@@ -57,6 +57,9 @@ func (h *Handler) domainQuery(v *users.User, q partials.ListQuery) users.ListQue
 func (h *Handler) userList(c echo.Context) error {
 	v := viewer(c)
 	q := listQuery(c)
+	if !isHX(c) && hasEmptyParam(c) { // the filter form without JavaScript
+		return c.Redirect(http.StatusSeeOther, q.URL())
+	}
 	dq := h.domainQuery(v, q)
 	ctx := c.Request().Context()
 	total, err := h.users.Count(ctx, v, dq)

@@ -34,3 +34,14 @@ func rowMore(u *users.User) partials.RowMore {
 	return partials.RowMore{Thumb: avatars.ThumbName(u.AvatarFile), Created: u.CreatedAt, SeenAt: u.LastLoginAt,
 		Temporary: u.FlagTemporary, Unused: u.IsUnusedGuest(), BuiltIn: u.IsBuiltInGuest(), Never: !u.LastLoginAt.After(users.NeverSeen)}
 }
+
+// hasEmptyParam tells a query string with empty keys ("?q=&type="), which
+// a plain form submission sends: the list answers with its clean address.
+func hasEmptyParam(c echo.Context) bool {
+	for _, vs := range c.QueryParams() {
+		if len(vs) == 1 && vs[0] == "" {
+			return true
+		}
+	}
+	return false
+}
