@@ -133,6 +133,18 @@ func DB(t testing.TB) string {
 // on one only.
 func DBOn(t testing.TB, b Backend) string {
 	t.Helper()
+	return newDB(t, b, pgTemplate)
+}
+
+// EmptyDB is a database on b that no migration has touched yet, for tests
+// of the migrations themselves.
+func EmptyDB(t testing.TB, b Backend) string {
+	t.Helper()
+	return newDB(t, b, "")
+}
+
+func newDB(t testing.TB, b Backend, tpl string) string {
+	t.Helper()
 	if b == SQLite {
 		return filepath.Join(t.TempDir(), "kmusers.db")
 	}
@@ -145,7 +157,6 @@ func DBOn(t testing.TB, b Backend) string {
 	if err := connectPG(); err != nil {
 		t.Fatal(err)
 	}
-	tpl := pgTemplate
 	if tpl == "" {
 		tpl = "template0"
 	}
