@@ -19,6 +19,7 @@ import (
 	"github.com/kmusers/kmusers/internal/heappeak"
 	"github.com/kmusers/kmusers/internal/server"
 	"github.com/kmusers/kmusers/internal/store"
+	"github.com/kmusers/kmusers/internal/store/storetest"
 	"github.com/kmusers/kmusers/internal/testkit"
 	"github.com/kmusers/kmusers/internal/users"
 )
@@ -226,9 +227,10 @@ func pageLen(b *testing.B, v *env, token string, from int) int {
 	return len(r.Data)
 }
 
-// TestMain removes the benchmark database after the run.
+// TestMain runs every test of the package on SQLite, then on PostgreSQL,
+// and removes the benchmark database after the run.
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := storetest.Run(m)
 	if bench.dir != "" {
 		if bench.v != nil {
 			bench.v.db.Close()
