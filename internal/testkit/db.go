@@ -48,7 +48,8 @@ var (
 	pgMu       sync.Mutex
 	pgAdmin    *sql.DB // the EnvPG server, for CREATE and DROP DATABASE
 	pgServer   *url.URL
-	pgTemplate string // the migrated database each test's is copied from
+	pgTemplate string   // the migrated database each test's is copied from
+	pgPassDBs  []string // PassDB's, dropped with the template
 )
 
 // Current is the backend of the running pass.
@@ -116,6 +117,10 @@ func startPostgresPass(prepare func(dsn string) error) (int, bool) {
 }
 
 func endPostgresPass() {
+	for _, name := range pgPassDBs {
+		dropPG(name)
+	}
+	pgPassDBs = nil
 	dropPG(pgTemplate)
 	pgTemplate = ""
 }
@@ -166,6 +171,27 @@ func newDB(t testing.TB, b Backend, tpl string) string {
 	}
 	t.Cleanup(func() { dropPG(name) })
 	return pgDSN(name)
+}
+
+// PassDB is a fresh database on the current backend that lasts as long as
+// the pass, for a benchmark database seeded once and shared: a SQLite file
+// in dir (the caller removes dir), or a PostgreSQL database dropped when
+// the PostgreSQL pass ends.
+func PassDB(dir string) (string, error) {
+	if current == SQLite {
+		return filepath.Join(dir, "bench.db"), nil
+	}
+	if err := connectPG(); err != nil {
+		return "", err
+	}
+	name, err := createPG("kmt_pass_", pgTemplate)
+	if err != nil {
+		return "", err
+	}
+	pgMu.Lock()
+	pgPassDBs = append(pgPassDBs, name)
+	pgMu.Unlock()
+	return pgDSN(name), nil
 }
 
 // OnlySQLite skips t on the PostgreSQL pass: for what only SQLite has
