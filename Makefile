@@ -21,7 +21,7 @@ run: build ## serve http://127.0.0.1:1337 with state in ./data
 test: deps ## install what the tests need, run the whole suite on SQLite and PostgreSQL, the mutations, then each fuzz target for $(FUZZTIME)
 	@# scripts/test-pg exports KMUSERS_TEST_PG (a throwaway cluster unless it is set already)
 	@# for both commands and removes the cluster afterwards, even on failure.
-	scripts/test-pg sh -c 'go test -count=1 $(PKGS) && $(MAKE) mutation'
+	scripts/test-pg sh -c 'go test -count=1 -timeout 30m $(PKGS) && $(MAKE) mutation'
 	$(MAKE) fuzz
 
 deps: ## install or start what the tests need (quiet when all is there), and prove a second run changes nothing
