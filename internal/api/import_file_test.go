@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -75,9 +76,21 @@ func (v *env) files() []string {
 	if err != nil {
 		v.t.Fatal(err)
 	}
+	// The avatars; each may have its list thumbnail beside it (NAME.64.EXT),
+	// never one without its avatar.
 	var out []string
+	thumbs := map[string]bool{}
 	for _, e := range entries {
-		out = append(out, e.Name())
+		if name := e.Name(); strings.Contains(name, ".64.") {
+			thumbs[strings.Replace(name, ".64.", ".", 1)] = true
+		} else {
+			out = append(out, name)
+		}
+	}
+	for avatar := range thumbs {
+		if !slices.Contains(out, avatar) {
+			v.t.Fatalf("thumbnail of %s left without it", avatar)
+		}
 	}
 	sort.Strings(out)
 	return out

@@ -146,11 +146,8 @@ func TestUserListInBrowser(t *testing.T) {
 			// cancels (a keyboard does not): clear what it typed.
 			get(t, ctx, chromedp.Evaluate[bool](`document.getElementById("q").value = "", true`))
 			do(t, ctx, chromedp.KeyEvent("elodie"))
-			waitFor(t, ctx, `document.querySelectorAll("[data-testid=user-row]").length === 1 && !!document.querySelector("[data-login=elo]")`)
+			waitFor(t, ctx, `location.search === "?q=elodie&per_page=25" && document.querySelectorAll("[data-testid=user-row]").length === 1 && !!document.querySelector("[data-login=elo]")`)
 			waitFor(t, ctx, `document.getElementById("user-count").textContent.trim() === "1 user"`)
-			if loc := get(t, ctx, chromedp.Location()); !strings.HasSuffix(loc, "/users?q=elodie&per_page=25") {
-				t.Errorf("search address %s: empty keys pushed", loc)
-			}
 			if get(t, ctx, chromedp.Evaluate[string](`document.activeElement.id`)) != "q" {
 				t.Error("the search lost the focus after the swap")
 			}
