@@ -95,8 +95,10 @@ func TestOrderAndSearchAreByteWise(t *testing.T) {
 	if got, want := names(users.ListQuery{}), "a-b a.c a_b ab abc b"; got != want {
 		t.Errorf("by login: %q, want %q", got, want)
 	}
-	// nickname keys: _x bob alpha zed zoe émile, in bytes: "_" < "a" < "z" < "é".
-	if got, want := names(users.ListQuery{Sort: users.SortNickname}), "b a_b abc ab a-b a.c"; got != want {
+	// Nicknames sort alphabetically (issue 15): by collation keys stored as
+	// bytes, so the same on both backends; punctuation before letters,
+	// "Émile" among the e's.
+	if got, want := names(users.ListQuery{Sort: users.SortNickname}), "b a_b abc a.c ab a-b"; got != want {
 		t.Errorf("by nickname: %q, want %q", got, want)
 	}
 	if got, want := names(users.ListQuery{Filter: "ab"}), "ab abc"; got != want {
