@@ -372,3 +372,19 @@ func TestBulkRemoveTemporaryGuests(t *testing.T) {
 		t.Fatal("no 'nothing to do' page")
 	}
 }
+
+func TestUserListCleanAddress(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	op := s.operator()
+	// The filter form sent without JavaScript: empty keys go.
+	p := op.get("/users?q=ol&type=&kind=&guests=&per_page=50&sort=&dir=", false)
+	if p.status != http.StatusSeeOther || p.header.Get("Location") != "/users?q=ol" {
+		t.Fatalf("%d %q", p.status, p.header.Get("Location"))
+	}
+	// A user may be called "bulk": the bulk form's address takes POST only.
+	s.create(t, "bulk", "Bulk", "user")
+	if p := op.get("/users/bulk", false); p.status != 200 || p.doc.Find("article.profile").Length() != 1 {
+		t.Fatalf("GET /users/bulk: %d", p.status)
+	}
+}
