@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"strings"
 	"sync"
 	"unicode"
@@ -210,13 +211,57 @@ func searchFilter(db *gorm.DB, q string) *gorm.DB {
 // moreFilters are the list's filters beyond the first ones.
 func moreFilters(db *gorm.DB, q users.ListQuery) *gorm.DB {
 	if q.HideUnusedGuests {
-		// A built-in guest nobody ever used: last seen at the epoch
-		// (users.User.IsUnusedGuest).
-		db = db.Where("NOT (type = ? AND flag_temporary = ? AND last_login_at <= ? AND login IN ?)",
-			users.TypeGuest, false, users.NeverSeen, users.BuiltInGuestLogins())
+		db = hideUnusedGuests(db)
 	}
 	if q.TemporaryOnly {
 		db = db.Where("flag_temporary = ?", true)
 	}
 	return db
+}
+
+// hideUnusedGuests leaves out the built-in guests nobody used yet
+// (users.User.IsUnusedGuest). They are found first, by their logins (a
+// few dozen key lookups), so that the list's own filter is on the login
+// alone, which every sort index holds: counts and deep pages stay on
+// covering indexes instead of reading 100,000 rows. The list always has
+// as many values (padded with "", never a login): one SQL text.
+func hideUnusedGuests(db *gorm.DB) *gorm.DB {
+	hidden, err := unusedGuests(db)
+	if err != nil {
+		_ = db.AddError(err)
+		return db
+	}
+	return db.Where("login NOT IN ?", hidden)
+}
+
+// unusedGuests are the logins of the built-in guests nobody used yet,
+// padded with "" to their full number.
+func unusedGuests(db *gorm.DB) ([]string, error) {
+	all := users.BuiltInGuestLogins()
+	var unused []string
+	err := db.Session(&gorm.Session{NewDB: true}).Table("users").
+		Where("login IN ? AND type = ? AND flag_temporary = ? AND last_login_at <= ?", all, users.TypeGuest, false, users.NeverSeen).
+		Pluck("login", &unused).Error
+	hidden := make([]string, len(all))
+	copy(hidden, unused)
+	return hidden, err
+}
+
+// countHiding counts a view without the unused built-in guests as the
+// view with them, less those of them it holds: two counts on covering
+// indexes, where "NOT IN" would test each of 100,000 rows.
+func (s *Store) countHiding(ctx context.Context, q users.ListQuery) (int64, error) {
+	q.HideUnusedGuests = false
+	n, err := s.CountUsers(ctx, q)
+	if err != nil {
+		return 0, err
+	}
+	db := s.r.WithContext(ctx)
+	hidden, err := unusedGuests(db)
+	if err != nil {
+		return 0, err
+	}
+	var h int64
+	err = filtered(db.Model(&users.User{}), q).Where("login IN ?", hidden).Count(&h).Error
+	return n - h, err
 }

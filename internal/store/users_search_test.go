@@ -158,6 +158,16 @@ func TestCreatedSortAndGuestFilters(t *testing.T) {
 	if !slices.Equal(got, []string{"made", "temp", "used"}) {
 		t.Fatalf("guests without unused ones: %v", got)
 	}
+	for q, want := range map[*users.ListQuery]int64{
+		{HideUnusedGuests: true, Type: ptr(users.TypeGuest)}: 3,
+		{HideUnusedGuests: true}:                             8,
+		{HideUnusedGuests: true, Filter: "kana"}:             0,
+		{}:                                                   9,
+	} {
+		if n, err := s.CountUsers(context.Background(), *q); err != nil || n != want {
+			t.Errorf("count %+v: %d %v, want %d", *q, n, err, want)
+		}
+	}
 	if got := logins(t, s, users.ListQuery{TemporaryOnly: true}); !slices.Equal(got, []string{"temp"}) {
 		t.Fatalf("temporary guests: %v", got)
 	}
