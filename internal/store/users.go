@@ -51,6 +51,9 @@ func userByLogin(db *gorm.DB, login string) (*users.User, error) {
 // EachUser streams summaries. A deep page is found on a covering index
 // first (logins only), then only its rows are read.
 func (s *Store) EachUser(ctx context.Context, q users.ListQuery, fn func(*users.User) error) error {
+	if q.HideUnusedGuests && q.Limit > 0 {
+		return s.eachHiding(ctx, q, fn)
+	}
 	order := orderClause(q)
 	db := s.r.WithContext(ctx)
 	query := filtered(db.Model(&users.User{}), q)

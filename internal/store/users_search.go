@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql/driver"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -265,3 +267,98 @@ func (s *Store) countHiding(ctx context.Context, q users.ListQuery) (int64, erro
 	err = filtered(db.Model(&users.User{}), q).Where("login IN ?", hidden).Count(&h).Error
 	return n - h, err
 }
+
+// eachHiding reads a page of a view without the unused built-in guests
+// from the view with them, so that no row is tested against the hidden
+// logins (which costs ~30 ms of CPU per 100,000 rows scanned): the few
+// hidden rows of the view are found by key, the page's start is moved past
+// those that sort before it, and they are dropped from the rows read.
+//
+// The start k is where exactly q.Offset visible rows come before: k =
+// Offset + (hidden rows before row k). It is found by iterating from k =
+// Offset; the count only grows, so it settles in at most len(hidden)+1
+// rounds (usually one or two), each one index walk as a plain page costs.
+func (s *Store) eachHiding(ctx context.Context, q users.ListQuery, fn func(*users.User) error) error {
+	db := s.r.WithContext(ctx)
+	padded, err := unusedGuests(db)
+	if err != nil {
+		return err
+	}
+	q.HideUnusedGuests = false
+	var hidden []string
+	if err := filtered(db.Model(&users.User{}), q).Where("login IN ?", padded).Pluck("login", &hidden).Error; err != nil {
+		return err
+	}
+	if len(hidden) == 0 {
+		return s.EachUser(ctx, q, fn)
+	}
+	cols, ok := sortColumns[q.Sort]
+	if !ok {
+		cols = sortColumns[users.SortLogin]
+	}
+	tuple := "(" + strings.Join(cols, ", ") + ")"
+	before := tuple + " < (" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
+	if q.Desc {
+		before = strings.Replace(before, " < ", " > ", 1)
+	}
+	order := orderClause(q)
+	k := q.Offset
+	for range len(hidden) + 1 {
+		row, err := filtered(db.Model(&users.User{}), q).Select(strings.Join(cols, ", ")).Order(order).Limit(1).Offset(k).Rows()
+		if err != nil {
+			return err
+		}
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		found := row.Next()
+		if found {
+			err = row.Scan(ptrs...)
+		}
+		row.Close()
+		if err != nil {
+			return err
+		}
+		for i, v := range vals {
+			// GORM spreads a []byte argument into one per byte: the sort
+			// key goes as a driver value, text as a string.
+			if b, ok := v.([]byte); ok {
+				if cols[i] == "nickname_sort" {
+					vals[i] = blob(b)
+				} else {
+					vals[i] = string(b)
+				}
+			}
+		}
+		h := int64(len(hidden)) // past the end: every hidden row is before
+		if found {
+			err := filtered(db.Model(&users.User{}), q).Where("login IN ?", padded).Where(before, vals...).Count(&h).Error
+			if err != nil {
+				return err
+			}
+		}
+		next := q.Offset + int(h)
+		if next == k {
+			break
+		}
+		k = next
+	}
+	limit := q.Limit
+	q.Offset, q.Limit = k, q.Limit+len(hidden)
+	sent := 0
+	return s.EachUser(ctx, q, func(u *users.User) error {
+		if sent == limit || slices.Contains(hidden, u.Login) {
+			return nil
+		}
+		sent++
+		return fn(u)
+	})
+}
+
+// blob binds bytes as one value.
+type blob []byte
+
+// Value is the bytes.
+func (b blob) Value() (driver.Value, error) { return []byte(b), nil }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -197,5 +198,45 @@ func TestMigration230Backfills(t *testing.T) {
 	}
 	if got := logins(t, s, users.ListQuery{Sort: users.SortNickname}); !slices.Equal(got, []string{"el", "kk"}) {
 		t.Fatalf("sort after backfill: %v", got)
+	}
+}
+
+// TestPagesHidingUnusedGuests: every page of every sort, without the unused
+// built-in guests, is the slice of the whole view without them.
+func TestPagesHidingUnusedGuests(t *testing.T) {
+	t.Parallel()
+	s := openTemp(t)
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var us []*users.User
+	builtIn := users.BuiltInGuestLogins()
+	for i := range 30 {
+		u := newUser(fmt.Sprintf("u%02d", i), fmt.Sprintf("Nick %02d", (i*7)%30))
+		if i%3 == 0 { // a built-in guest's login, unused
+			u.Login, u.Type = builtIn[i], users.TypeGuest
+		}
+		if i%4 == 0 {
+			u.LastLoginAt = base.Add(time.Duration(i) * time.Minute)
+		}
+		u.CreatedAt = base.Add(time.Duration(30-i) * time.Hour)
+		us = append(us, u)
+	}
+	insertAll(t, s, us...)
+	for _, sort := range []string{users.SortLogin, users.SortNickname, users.SortLastSeen, users.SortType, users.SortCreated} {
+		for _, desc := range []bool{false, true} {
+			q := users.ListQuery{Sort: sort, Desc: desc, HideUnusedGuests: true}
+			whole := logins(t, s, q) // no limit: the filter in SQL
+			n, _ := s.CountUsers(context.Background(), q)
+			if int(n) != len(whole) || len(whole) >= 30 {
+				t.Fatalf("%s: count %d, rows %d", sort, n, len(whole))
+			}
+			for off := 0; off <= len(whole); off++ {
+				q.Offset, q.Limit = off, 4
+				got := logins(t, s, q)
+				want := whole[off:min(off+4, len(whole))]
+				if !slices.Equal(got, want) && !(len(got) == 0 && len(want) == 0) {
+					t.Fatalf("%s desc=%v offset %d: %v, want %v", sort, desc, off, got, want)
+				}
+			}
+		}
 	}
 }
