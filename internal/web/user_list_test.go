@@ -131,7 +131,9 @@ func TestUserListColumnsAndMarkers(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := op.get("/users?guests=all&per_page=200", false)
-	row := func(login string) *goquery.Selection { return p.doc.Find(`[data-testid=user-row][data-login="` + login + `"]`) }
+	row := func(login string) *goquery.Selection {
+		return p.doc.Find(`[data-testid=user-row][data-login="` + login + `"]`)
+	}
 	if row("hidden").Find("[data-testid=private]").Length() != 1 || row("olga").Find("[data-testid=private]").Length() != 0 {
 		t.Fatal("private marker")
 	}
