@@ -143,10 +143,3 @@ func plural(n int, unit string) string {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
-
-func plural2(n int64) string {
-	if n == 1 {
-		return "1 user"
-	}
-	return strconv.FormatInt(n, 10) + " users"
-}
