@@ -274,10 +274,12 @@ func (s *Store) countHiding(ctx context.Context, q users.ListQuery) (int64, erro
 // hidden rows of the view are found by key, the page's start is moved past
 // those that sort before it, and they are dropped from the rows read.
 //
-// The start k is where exactly q.Offset visible rows come before: k =
-// Offset + (hidden rows before row k). It is found by iterating from k =
-// Offset; the count only grows, so it settles in at most len(hidden)+1
-// rounds (usually one or two), each one index walk as a plain page costs.
+// The start is k = Offset + (hidden rows before row k). One index walk
+// reads a window of Limit + 2×hidden logins (with their sort key) from
+// k0 = Offset: the hidden rows before its first row give k, which lies in
+// the window; when no hidden row sits between k0 and k (the window says),
+// k is the start and the window holds the page. Otherwise the walk starts
+// again from k: at most len(hidden)+1 walks, almost always one.
 func (s *Store) eachHiding(ctx context.Context, q users.ListQuery, fn func(*users.User) error) error {
 	db := s.r.WithContext(ctx)
 	padded, err := unusedGuests(db)
@@ -296,65 +298,105 @@ func (s *Store) eachHiding(ctx context.Context, q users.ListQuery, fn func(*user
 	if !ok {
 		cols = sortColumns[users.SortLogin]
 	}
-	tuple := "(" + strings.Join(cols, ", ") + ")"
-	before := tuple + " < (" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
+	before := "(" + strings.Join(cols, ", ") + ") < (" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
 	if q.Desc {
 		before = strings.Replace(before, " < ", " > ", 1)
 	}
 	order := orderClause(q)
+	// The window's size is fixed by the page size (padded with the whole
+	// list of built-in guests), so its SQL text is one per size.
+	window := q.Limit + 2*len(padded)
 	k := q.Offset
+	var page []string
 	for range len(hidden) + 1 {
-		row, err := filtered(db.Model(&users.User{}), q).Select(strings.Join(cols, ", ")).Order(order).Limit(1).Offset(k).Rows()
+		logins, first, err := walk(db, q, cols, order, k, window)
 		if err != nil {
 			return err
 		}
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
+		h := int64(len(hidden)) // past the end: every hidden row is before
+		if first != nil {
+			err := filtered(db.Model(&users.User{}), q).Where("login IN ?", padded).Where(before, first...).Count(&h).Error
+			if err != nil {
+				return err
+			}
+		}
+		next := q.Offset + int(h)
+		skipped := logins[:min(next-k, len(logins))]
+		if !slices.ContainsFunc(skipped, func(l string) bool { return slices.Contains(hidden, l) }) {
+			for _, l := range logins[len(skipped):] {
+				if len(page) < q.Limit && !slices.Contains(hidden, l) {
+					page = append(page, l)
+				}
+			}
+			break
+		}
+		k = next
+	}
+	if len(page) == 0 {
+		return nil
+	}
+	return s.eachOf(ctx, page, order, window, fn)
+}
+
+// walk reads the logins of a view from position k, and the sort key of
+// the first of them (nil past the end).
+func walk(db *gorm.DB, q users.ListQuery, cols []string, order string, k, n int) ([]string, []any, error) {
+	rows, err := filtered(db.Model(&users.User{}), q).Select(strings.Join(cols, ", ") + ", login").Order(order).Limit(n).Offset(k).Rows()
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	var logins []string
+	var first []any
+	for rows.Next() {
+		vals := make([]any, len(cols)+1)
+		ptrs := make([]any, len(vals))
 		for i := range vals {
 			ptrs[i] = &vals[i]
 		}
-		found := row.Next()
-		if found {
-			err = row.Scan(ptrs...)
-		}
-		row.Close()
-		if err != nil {
-			return err
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, nil, err
 		}
 		for i, v := range vals {
 			// GORM spreads a []byte argument into one per byte: the sort
 			// key goes as a driver value, text as a string.
 			if b, ok := v.([]byte); ok {
-				if cols[i] == "nickname_sort" {
+				if i < len(cols) && cols[i] == "nickname_sort" {
 					vals[i] = blob(b)
 				} else {
 					vals[i] = string(b)
 				}
 			}
 		}
-		h := int64(len(hidden)) // past the end: every hidden row is before
-		if found {
-			err := filtered(db.Model(&users.User{}), q).Where("login IN ?", padded).Where(before, vals...).Count(&h).Error
-			if err != nil {
-				return err
-			}
+		if first == nil {
+			first = vals[:len(cols)]
 		}
-		next := q.Offset + int(h)
-		if next == k {
-			break
-		}
-		k = next
+		l, _ := vals[len(cols)].(string)
+		logins = append(logins, l)
 	}
-	limit := q.Limit
-	q.Offset, q.Limit = k, q.Limit+len(hidden)
-	sent := 0
-	return s.EachUser(ctx, q, func(u *users.User) error {
-		if sent == limit || slices.Contains(hidden, u.Login) {
-			return nil
+	return logins, first, rows.Err()
+}
+
+// eachOf streams the summaries of the users named, in the view's order;
+// the list is padded to n with "" so that its SQL text is one per size.
+func (s *Store) eachOf(ctx context.Context, logins []string, order string, n int, fn func(*users.User) error) error {
+	padded := make([]string, max(n, len(logins)))
+	copy(padded, logins)
+	rows, err := s.r.WithContext(ctx).Model(&users.User{}).Where("login IN ?", padded).Select(summaryColumns).Order(order).Rows()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var u users.User
+	for rows.Next() {
+		if err := rows.Scan(&u.Login, &u.Nickname, &u.Type, &u.AvatarFile, &u.LastLoginAt, &u.FlagPublic, &u.FlagTemporary, &u.CreatedAt); err != nil {
+			return err
 		}
-		sent++
-		return fn(u)
-	})
+		if err := fn(&u); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 // blob binds bytes as one value.
