@@ -14,7 +14,7 @@ import (
 
 // TestConcurrentEditsLoseNothing: writers that read a row and write it
 // back, all at once, each see the others' writes. SQLite has one writer;
-// PostgreSQL runs them SERIALIZABLE and retries the losers (40001).
+// on PostgreSQL they take the write lock (see write).
 func TestConcurrentEditsLoseNothing(t *testing.T) {
 	t.Parallel()
 	s := openTemp(t)
