@@ -92,4 +92,3 @@ func backTo(c echo.Context, fallback string) string {
 	}
 	return localPath(ref.RequestURI(), fallback)
 }
-

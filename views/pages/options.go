@@ -52,7 +52,6 @@ func SocialValue(s users.SocialNetworks, name string) string {
 		"myanimelist": s.Myanimelist, "kitsu": s.Kitsu}[name]
 }
 
-
 // onlyFields is f with only the errors of the named fields, for a page that shows several forms from one: each form's
 // summary lists its own problems.
 func onlyFields(f partials.Form, names ...string) partials.Form {
