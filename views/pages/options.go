@@ -52,8 +52,8 @@ func SocialValue(s users.SocialNetworks, name string) string {
 		"myanimelist": s.Myanimelist, "kitsu": s.Kitsu}[name]
 }
 
-// onlyFields is f with only the errors of the named fields, for a page that shows several forms from one: each form's
-// summary lists its own problems.
+// onlyFields is f with only the errors of the named fields, for a page
+// that shows several forms from one: each form's summary lists its own.
 func onlyFields(f partials.Form, names ...string) partials.Form {
 	out := partials.Form{Values: f.Values, Errors: map[string]string{}, Operator: f.Operator}
 	for _, n := range names {
