@@ -45,7 +45,7 @@ check-generated: generate ## fail when the committed views are stale
 
 screenshots: ## run the browser test and save docs/screenshots/*.png
 	mkdir -p docs/screenshots
-	KMUSERS_SCREENSHOTS=$(CURDIR)/docs/screenshots go test -count=1 -run '^Test(PanelInBrowser|MyAnimeSongsInBrowser)$$' ./internal/web
+	KMUSERS_SCREENSHOTS=$(CURDIR)/docs/screenshots go test -count=1 -run '^Test(PanelInBrowser|MyAnimeSongsInBrowser|PanelFitsEveryScreenAndPassesAxe)$$' ./internal/web
 
 bench: ## benchmarks (see docs/PERFORMANCE.md)
 	go test -run '^$$' -bench . -benchmem -benchtime 2s ./internal/...

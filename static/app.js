@@ -25,3 +25,13 @@ document.addEventListener("change", function (ev) {
   }
   img.src = URL.createObjectURL(file);
 });
+
+// A search form sent by htmx leaves its empty fields out, so that the
+// address it pushes reads ?q=zo, not ?q=zo&type=&kind=.
+document.addEventListener("htmx:configRequest", function (ev) {
+  var fd = ev.detail.formData;
+  if (ev.detail.verb !== "get" || !fd) return;
+  var empty = [];
+  fd.forEach(function (v, k) { if (v === "") empty.push(k); });
+  empty.forEach(function (k) { if (fd.getAll(k).every(function (v) { return v === ""; })) fd.delete(k); });
+});

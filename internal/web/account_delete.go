@@ -32,10 +32,7 @@ func (h *Handler) accountDelete(c echo.Context) error {
 		}
 		f := partials.NewForm()
 		fieldError(f, err)
-		if msg, ok := f.Errors["old_password"]; ok { // this form's password field is "password"
-			delete(f.Errors, "old_password")
-			f.Errors["password"] = msg
-		}
+		renameField(f, "old_password", "password") // this form's password field is "password"
 		return h.renderAccountDelete(c, statusFor(err), f)
 	}
 	if _, err := h.users.Delete(ctx, u.Login); err != nil {

@@ -135,3 +135,12 @@ func fieldErrors(err error) []*users.FieldError {
 	}
 	return out
 }
+
+// renameField moves the message of the domain's field from to the form's
+// field to, for a form that names it otherwise (the login form's "username").
+func renameField(f partials.Form, from, to string) {
+	if msg, ok := f.Errors[from]; ok {
+		delete(f.Errors, from)
+		f.Errors[to] = msg
+	}
+}

@@ -46,6 +46,7 @@ func (h *Handler) login(c echo.Context) error {
 		if !fieldError(f, err) {
 			return err
 		}
+		renameField(f, "login", "username")
 		return h.renderLogin(c, statusFor(err), f)
 	}
 	h.startSession(c, res.User, res.Session)
