@@ -131,7 +131,8 @@ func TestPanelFitsEveryScreenAndPassesAxe(t *testing.T) {
 	focusedSummary(t, op, "setup refused")
 	pc.check(op, "setup refused")
 	do(t, op, chromedp.SetValue(css("#password"), pw), chromedp.SetValue(css("#security_code"), s.code()),
-		chromedp.Submit(css("[data-testid=setup-form]")), chromedp.WaitVisible(css("[data-testid=flash]")))
+		chromedp.Submit(css("[data-testid=setup-form]")))
+	waitFor(t, op, `location.pathname === "/users"`)
 	if u, err := s.svc.UserByLogin(ctx, "olga"); err != nil || u.Nickname != "Olga" {
 		t.Fatalf("setup lost the login's case: %+v %v", u, err)
 	}
@@ -206,8 +207,10 @@ func TestPanelFitsEveryScreenAndPassesAxe(t *testing.T) {
 	bob := tab(t, browser)
 	do(t, bob, chromedp.Navigate(base+"/login"), chromedp.WaitVisible(css("[data-testid=login-form]")),
 		chromedp.SendKeys(css("#username"), "bob"), chromedp.SendKeys(css("#password"), pw),
-		chromedp.Submit(css("[data-testid=login-form]")), chromedp.WaitVisible(css("#main")))
+		chromedp.Submit(css("[data-testid=login-form]")))
+	waitFor(t, bob, `location.pathname === "/users"`)
 	pc.visit(bob, base, "/account", "member account")
+	waitFor(t, bob, `!!document.querySelector("[data-testid=profile-form]")`)
 	do(t, bob, chromedp.EmulateViewport(390, 844))
 	shot(t, bob, "account-phone")
 	do(t, bob, colorScheme("dark"))
@@ -257,6 +260,10 @@ func TestPanelFitsEveryScreenAndPassesAxe(t *testing.T) {
 		chromedp.WaitVisible(css("[data-testid=guest-note]")))
 	pc.check(guest, "guest")
 	anon := tab(t, browser)
+	do(t, anon, chromedp.Navigate(base+"/login"), chromedp.WaitVisible(css("[data-testid=login-form]")))
+	if w := get(t, anon, chromedp.Evaluate[float64](`document.querySelector("[data-testid=login-form]").getBoundingClientRect().width`)); w > 480 {
+		t.Errorf("the login form is %.0f px wide at 1280 px", w)
+	}
 	for _, p := range []struct{ path, name string }{{"/login", "login"}, {"/signup", "signup"},
 		{"/reset-password", "reset"}, {"/reset/not-a-token", "reset link"}, {"/logout", "logout (anonymous)"}} {
 		pc.visit(anon, base, p.path, p.name)
