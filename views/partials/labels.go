@@ -18,7 +18,7 @@ var labels = []label{
 	{"type", "Role", ""},
 	{"password", "Password", "New password"},
 	{"old_password", "Current password", ""},
-	{"password_again", "New password again", ""},
+	{"password_again", "The same password again", ""},
 	{"server", "Online server", ""},
 	{"security_code", "Security code", ""},
 	{"avatar", "New avatar", ""},
