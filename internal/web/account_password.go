@@ -14,7 +14,7 @@ func (h *Handler) accountPassword(c echo.Context) error {
 	u, err := h.editMine(c, p)
 	if err != nil {
 		pw := partials.NewForm()
-		if !fieldError(pw, err) {
+		if !fieldError(c.Request().Context(), pw, err) {
 			return err
 		}
 		return h.renderAccount(c, statusFor(err), formFromUser(viewer(c)), pw)

@@ -43,7 +43,7 @@ func (h *Handler) login(c echo.Context) error {
 	res, err := h.users.PanelLogin(c.Request().Context(), c.RealIP(), username, c.FormValue("password"),
 		optional(c.FormValue("security_code")), f.Checked("remember"))
 	if err != nil {
-		if !fieldError(f, err) {
+		if !fieldError(c.Request().Context(), f, err) {
 			return err
 		}
 		renameField(f, "login", "username")
@@ -75,7 +75,7 @@ func (h *Handler) loginGuest(c echo.Context) error {
 	u, row, err := h.users.PanelLoginGuest(c.Request().Context())
 	if err != nil {
 		f := partials.NewForm()
-		if !fieldError(f, err) {
+		if !fieldError(c.Request().Context(), f, err) {
 			return err
 		}
 		return h.renderLogin(c, statusFor(err), f)

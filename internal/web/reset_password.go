@@ -19,7 +19,7 @@ func (h *Handler) resetPassword(c echo.Context) error {
 	f := formOf(c, "username")
 	err := h.users.ResetPassword(c.Request().Context(), f.V("username"), c.FormValue("password"), optional(c.FormValue("security_code")))
 	if err != nil {
-		if !fieldError(f, err) {
+		if !fieldError(c.Request().Context(), f, err) {
 			return err
 		}
 		renameField(f, "login", "username")
