@@ -61,6 +61,6 @@ func (h *Handler) accountUpdate(c echo.Context) error {
 		}
 		return h.renderAccount(c, statusFor(err), f, partials.NewForm())
 	}
-	flash(c, "Your profile is saved.")
+	flash(c, "flash.profile_saved")
 	return redirect(c, "/account")
 }

@@ -39,6 +39,6 @@ func (h *Handler) accountDelete(c echo.Context) error {
 		return err
 	}
 	h.endSession(c)
-	flash(c, "Your account is deleted.")
+	flash(c, "flash.account_deleted")
 	return redirect(c, "/login")
 }

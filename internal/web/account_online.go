@@ -84,11 +84,11 @@ func (h *Handler) accountConvert(c echo.Context) error {
 	setOnlineToken(c, res.OnlineToken)
 	switch {
 	case res.User.IsOnline():
-		flash(c, "Your account is now the online account "+res.User.Login+".")
+		flash(c, "flash.now_online", map[string]any{"Login": res.User.Login})
 	case res.Renamed:
-		flash(c, "Your account is local again. Its name was taken here, so it is now "+res.User.Login+".")
+		flash(c, "flash.local_renamed", map[string]any{"Login": res.User.Login})
 	default:
-		flash(c, "Your account is local again: "+res.User.Login+".")
+		flash(c, "flash.local_again", map[string]any{"Login": res.User.Login})
 	}
 	return redirect(c, "/account")
 }
@@ -123,6 +123,6 @@ func (h *Handler) resetLink(c echo.Context) error {
 	if v := viewer(c); v != nil && v.Login == login {
 		h.endSession(c)
 	}
-	flash(c, "Your password is changed. Log in with it.")
+	flash(c, "flash.password_set_login")
 	return redirect(c, "/login")
 }

@@ -20,6 +20,6 @@ func (h *Handler) accountPassword(c echo.Context) error {
 		return h.renderAccount(c, statusFor(err), formFromUser(viewer(c)), pw)
 	}
 	current(c).user = u
-	flash(c, "Your password is changed. Other browsers and apps are logged out.")
+	flash(c, "flash.password_changed")
 	return redirect(c, "/account")
 }

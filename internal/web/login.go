@@ -54,9 +54,9 @@ func (h *Handler) login(c echo.Context) error {
 	setOnlineToken(c, res.OnlineToken)
 	switch {
 	case res.Promoted:
-		flash(c, "You are now an operator.")
+		flash(c, "flash.now_operator")
 	case optional(c.FormValue("security_code")) != nil && res.User.Type != users.TypeOperator:
-		flash(c, "The security code was wrong: you are logged in with your usual rights.")
+		flash(c, "flash.code_wrong")
 	}
 	return redirect(c, localPath(f.V("next"), "/users"))
 }
@@ -99,6 +99,6 @@ func (h *Handler) logout(c echo.Context) error {
 		}
 	}
 	h.endSession(c)
-	flash(c, "You are logged out.")
+	flash(c, "flash.logged_out")
 	return redirect(c, "/login")
 }

@@ -25,6 +25,6 @@ func (h *Handler) resetPassword(c echo.Context) error {
 		renameField(f, "login", "username")
 		return render(c, statusFor(err), pages.ResetPassword(h.page(c, "Reset a password"), f))
 	}
-	flash(c, "The password is set. Log in with it.")
+	flash(c, "flash.password_set")
 	return redirect(c, "/login")
 }

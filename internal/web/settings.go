@@ -52,6 +52,6 @@ func (h *Handler) settingsSave(c echo.Context) error {
 		}
 		return render(c, http.StatusUnprocessableEntity, pages.Settings(h.page(c, "Settings"), f))
 	}
-	flash(c, "Settings saved.")
+	flash(c, "flash.settings_saved")
 	return redirect(c, "/settings")
 }

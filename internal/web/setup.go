@@ -52,7 +52,7 @@ func (h *Handler) setup(c echo.Context) error {
 	h.setupDone.Store(true)
 	h.startSession(c, res.User, res.Session)
 	h.setDevice(c, res.Device)
-	flash(c, "Your operator account is ready.")
+	flash(c, "flash.operator_ready")
 	return redirect(c, "/users")
 }
 

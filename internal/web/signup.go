@@ -41,6 +41,6 @@ func (h *Handler) signup(c echo.Context) error {
 	}
 	h.startSession(c, res.User, res.Session)
 	h.setDevice(c, res.Device)
-	flash(c, "Welcome! Your account is ready.")
+	flash(c, "flash.welcome")
 	return redirect(c, "/account")
 }

@@ -35,6 +35,6 @@ func (h *Handler) userCreate(c echo.Context) error {
 		}
 		return render(c, statusFor(err), pages.UserForm(h.page(c, "New user"), f, pages.EditView{}))
 	}
-	flash(c, "User "+users.NormalizeLogin(in.Login)+" created.")
+	flash(c, "flash.user_created", map[string]any{"Login": users.NormalizeLogin(in.Login)})
 	return redirect(c, "/users/"+users.NormalizeLogin(in.Login))
 }

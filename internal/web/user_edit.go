@@ -71,7 +71,7 @@ func (h *Handler) userEdit(c echo.Context) error {
 		}
 		return render(c, statusFor(err), pages.UserForm(h.page(c, "Edit "+target.Login), f, view))
 	}
-	flash(c, "Saved.")
+	flash(c, "flash.saved")
 	return redirect(c, "/users/"+u.Login)
 }
 
