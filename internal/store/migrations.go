@@ -28,6 +28,9 @@ var migrations = []migration{
 	{130, "session registry", migrateV130},
 	{131, "nickname confusable skeleton", migrateV131},
 	{132, "audit trail", migrateV132},
+	{210, "shared server keys", migrateV210},
+	{211, "shared login throttles", migrateV211},
+	{212, "avatar images in the database", migrateV212},
 }
 
 type schemaMigration struct {
