@@ -152,7 +152,7 @@ func open(ctx context.Context, cfg *config.Config, log *slog.Logger, serverStart
 		TokenLife: cfg.TokenLife, AuditRetention: cfg.AuditRetention,
 		SignupsPerHour: cfg.SignupsPerHour, SignupBurst: cfg.SignupBurst,
 		Tool: !serverStart, Remote: remote, AvatarIO: online.Avatars{Service: av}, Anime: anime,
-		Events: bus,
+		Events: bus, Limiters: limiters(cfg, db, log),
 	})
 	if err == nil && serverStart {
 		err = av.Sweep(ctx) // before serving: nothing is being uploaded yet
@@ -185,6 +185,11 @@ func serve(ctx context.Context, cfg *config.Config, a *app, log *slog.Logger) er
 		Web:    panel.WithAnime(a.anime),
 		Online: online.NewHost(a.users, a.avatars, mailer, a.online.publicURL, log).WithAnime(a.anime),
 	})
+	stopShared, err := startShared(ctx, cfg, a, log)
+	if err != nil {
+		return err
+	}
+	defer stopShared()
 	a.anime.Start(ctx)
 	defer a.anime.Stop() // after the drain: no request is left to queue a fetch
 	go every(ctx, 5*time.Minute, log, map[string]func(context.Context) error{"expiring uploads": a.avatars.Expire})
