@@ -11,6 +11,10 @@ const (
 	UserUpdated     = "userUpdated"     // a user was edited, renamed, or came online
 	UsersUpdated    = "usersUpdated"    // a user was created or deleted
 	SettingsUpdated = "settingsUpdated" // the settings changed
+	// SessionsChanged: sessions of Login ended (a logout everywhere, one
+	// session ended) with no change to the account itself, for caches of
+	// session validity. Not pushed to clients.
+	SessionsChanged = "sessionsChanged"
 )
 
 // Event is one change. Login is the account as clients knew it (the old
