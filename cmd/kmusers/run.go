@@ -136,6 +136,9 @@ func open(ctx context.Context, cfg *config.Config, log *slog.Logger, serverStart
 		db.Close()
 		return nil, err
 	}
+	if sharedDB(cfg) {
+		av.InDatabase(db) // no disk is shared: every process serves every avatar
+	}
 	bus := events.New()
 	anime, err := newAnimeLists(cfg, db, log)
 	if err != nil {

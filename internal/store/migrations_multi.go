@@ -35,11 +35,10 @@ func migrateV211(tx *gorm.DB) error { return tx.Migrator().CreateTable(&throttle
 
 // avatarBlobV212 is one avatar image (or pending upload) kept in the
 // database, for processes that share no disk. A name is written once and
-// never changes its bytes; SHA256 is the bytes' hash, the ETag.
+// never changes its bytes, so it is its own ETag.
 type avatarBlobV212 struct {
 	Name      string    `gorm:"primaryKey"`
 	MIME      string    `gorm:"column:mime;not null"`
-	SHA256    string    `gorm:"column:sha256;not null"`
 	Data      []byte    `gorm:"not null"`
 	CreatedAt time.Time `gorm:"not null"`
 }
