@@ -1,6 +1,7 @@
 package users_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/kmusers/kmusers/internal/store"
+	"github.com/kmusers/kmusers/internal/testkit"
 	"github.com/kmusers/kmusers/internal/users"
 )
 
@@ -133,3 +135,44 @@ func TestSettingsSavedOnBReachAOnReload(t *testing.T) {
 	}
 }
 
+
+func TestActivityIsOneWriteAMinuteOverTwoProcesses(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "k.db")
+	clk := testkit.NewClock(time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC))
+	var svcs [2]*users.Service
+	for i := range svcs {
+		db, err := store.Open(context.Background(), path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		svcs[i], err = users.New(context.Background(), users.Options{Store: db, JWTSecret: bytes.Repeat([]byte("k"), 32),
+			Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: clk.Now})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	a, b := svcs[0], svcs[1]
+	ctx := context.Background()
+	if err := a.Create(ctx, users.System(), users.NewAccount{Login: "amy", Password: "correct horse battery"}); err != nil {
+		t.Fatal(err)
+	}
+	// Both processes read amy before either records her activity.
+	ua, _ := a.UserByLogin(ctx, "amy")
+	ub, _ := b.UserByLogin(ctx, "amy")
+	first := clk.Now()
+	a.Touch(ctx, ua)
+	clk.Add(30 * time.Second)
+	b.Touch(ctx, ub) // B's copy is stale; the database's condition holds the minute
+	got, _ := a.UserByLogin(ctx, "amy")
+	if !got.LastLoginAt.Equal(first) {
+		t.Fatalf("last seen %v, want A's %v: B wrote within the minute", got.LastLoginAt, first)
+	}
+	clk.Add(31 * time.Second)
+	ub, _ = b.UserByLogin(ctx, "amy") // each request reads its user afresh
+	b.Touch(ctx, ub)
+	if got, _ := a.UserByLogin(ctx, "amy"); !got.LastLoginAt.Equal(clk.Now()) {
+		t.Fatalf("last seen %v after a minute, want %v", got.LastLoginAt, clk.Now())
+	}
+}
