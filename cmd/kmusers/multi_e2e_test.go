@@ -1,0 +1,212 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"image/color"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/jackc/pgx/v5"
+)
+
+// pgDatabase makes an empty database on the PostgreSQL of the tests
+// (KMUSERS_TEST_PG), dropped after the test, and returns its URL.
+func pgDatabase(t *testing.T) string {
+	t.Helper()
+	base := os.Getenv("KMUSERS_TEST_PG")
+	if base == "" {
+		t.Skip("KMUSERS_TEST_PG is not set: no PostgreSQL for N processes")
+	}
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	name := "pgmulti_e2e_" + hex.EncodeToString(b)
+	ctx := context.Background()
+	admin, err := pgx.Connect(ctx, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close(ctx)
+	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		c, err := pgx.Connect(context.Background(), base)
+		if err != nil {
+			return
+		}
+		defer c.Close(context.Background())
+		_, _ = c.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/" + name
+	return u.String()
+}
+
+// socketPushes connects a raw socket.io client (engine.io v4 over a
+// websocket) to p and sends each push it receives on the channel.
+func socketPushes(t *testing.T, p *proc) <-chan string {
+	t.Helper()
+	ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(p.base, "http")+"/socket.io/?EIO=4&transport=websocket", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ws.Close() })
+	read := func() string {
+		_ = ws.SetReadDeadline(time.Now().Add(20 * time.Second)) // a bound on a hang
+		_, m, err := ws.ReadMessage()
+		if err != nil {
+			t.Fatalf("socket.io: %v", err)
+		}
+		return string(m)
+	}
+	if m := read(); !strings.HasPrefix(m, "0{") {
+		t.Fatalf("engine.io open: %q", m)
+	}
+	if err := ws.WriteMessage(websocket.TextMessage, []byte("40")); err != nil {
+		t.Fatal(err)
+	}
+	if m := read(); !strings.HasPrefix(m, "40") {
+		t.Fatalf("socket.io connect: %q", m)
+	}
+	out := make(chan string, 64)
+	go func() {
+		defer close(out)
+		for {
+			_, m, err := ws.ReadMessage()
+			if err != nil {
+				return
+			}
+			switch s := string(m); {
+			case s == "2":
+				_ = ws.WriteMessage(websocket.TextMessage, []byte("3"))
+			case strings.HasPrefix(s, "42"):
+				out <- s[2:]
+			}
+		}
+	}()
+	return out
+}
+
+// TestTwoProcessesOnePostgreSQL runs two kmusers processes over one
+// PostgreSQL database, each with its own data dir: they behave as one.
+func TestTwoProcessesOnePostgreSQL(t *testing.T) {
+	db := pgDatabase(t)
+	a := start(t, t.TempDir(), "--db", db)
+	b := start(t, t.TempDir(), "--db", db)
+
+	// Security codes stay per process: each logs its own, and A's code
+	// works on A.
+	if a.code(t) == b.code(t) {
+		t.Log("both processes drew the same code (one run in a million)")
+	}
+	if r := a.command(t, "", "createUser", map[string]any{"login": "olga", "password": "operator pw",
+		"role": "admin", "securityCode": a.code(t)}); r.status != 200 {
+		t.Fatalf("create operator on A: %d %s", r.status, r.Data)
+	}
+
+	// Log in on A, use the token on B.
+	op := a.login(t, "olga", "operator pw")
+	if r := b.command(t, op, "checkAuth", nil); r.status != 200 {
+		t.Fatalf("A's token on B: %d %s", r.status, r.Data)
+	}
+	for _, u := range []string{"bob", "vic"} {
+		if r := b.command(t, op, "createUser", map[string]any{"login": u, "password": u + " password"}); r.status != 200 {
+			t.Fatalf("create %s on B: %d %s", u, r.status, r.Data)
+		}
+	}
+
+	// A live event from A reaches a socket.io client of B.
+	pushes := socketPushes(t, b)
+	if r := a.command(t, op, "editUser", map[string]any{"old_login": "bob", "bio": "edited on A"}); r.status != 200 {
+		t.Fatalf("edit on A: %d %s", r.status, r.Data)
+	}
+	for got := false; !got; {
+		select {
+		case m, ok := <-pushes:
+			if !ok {
+				t.Fatal("B's socket closed")
+			}
+			got = m == `["userUpdated","bob"]`
+		case <-time.After(20 * time.Second): // a bound on a hang
+			t.Fatal("the edit on A never reached B's socket.io client")
+		}
+	}
+
+	// Change the password on B: the old token dies on A.
+	bob := a.login(t, "bob", "bob password")
+	if r := b.command(t, op, "editUser", map[string]any{"old_login": "bob", "password": "a new bob password"}); r.status != 200 {
+		t.Fatalf("password change on B: %d %s", r.status, r.Data)
+	}
+	if r := a.command(t, bob, "checkAuth", nil); r.status == 200 {
+		t.Fatal("bob's old token still works on A after the password change on B")
+	}
+
+	// A brute force split over A and B is locked as against one: the
+	// account's budget is 10 failures, 5 on each process.
+	for i := range 10 {
+		p := a
+		if i%2 == 1 {
+			p = b
+		}
+		if r := p.command(t, "", "login", map[string]any{"username": "vic", "password": "guess"}); r.status == 200 || r.status == 429 {
+			t.Fatalf("guess %d: %d", i, r.status)
+		}
+	}
+	for _, p := range []*proc{a, b} {
+		if r := p.command(t, "", "login", map[string]any{"username": "vic", "password": "vic password"}); r.status != 429 {
+			t.Fatalf("the 11th try, right password: %d %s, want 429", r.status, r.Data)
+		}
+	}
+
+	// An avatar uploaded on A is served by B.
+	bob = a.login(t, "bob", "a new bob password")
+	ct, body := multipartFile(t, "file", testPNG(t, color.NRGBA{200, 10, 10, 255}))
+	var up struct{ Filename string }
+	if st := rest(t, "POST", a.base+"/api/importfile", bob, ct, body, &up); st != 200 || up.Filename == "" {
+		t.Fatalf("upload on A: %d", st)
+	}
+	if r := b.command(t, bob, "editMyAccount", map[string]any{"avatar": up.Filename}); r.status != 200 {
+		t.Fatalf("A's upload chosen on B: %d %s", r.status, r.Data)
+	}
+	r := b.command(t, bob, "getUser", map[string]any{"username": "bob"})
+	var me struct {
+		AvatarFile string `json:"avatar_file"`
+	}
+	if r.status != 200 || json.Unmarshal(r.Data, &me) != nil || me.AvatarFile == "" || me.AvatarFile == "blank.png" {
+		t.Fatalf("getUser on B: %d %s", r.status, r.Data)
+	}
+	for _, p := range []*proc{a, b} {
+		resp, err := http.Get(p.base + "/avatars/" + me.AvatarFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !bytes.HasPrefix(img, []byte("\x89PNG")) || resp.Header.Get("ETag") == "" {
+			t.Fatalf("avatar from %s: %d, %d bytes", p.base, resp.StatusCode, len(img))
+		}
+		req, _ := http.NewRequest("GET", p.base+"/avatars/"+me.AvatarFile, nil)
+		req.Header.Set("If-None-Match", resp.Header.Get("ETag"))
+		resp, err = http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 304 {
+			t.Fatalf("If-None-Match on %s: %d", p.base, resp.StatusCode)
+		}
+	}
+}
