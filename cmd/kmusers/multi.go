@@ -15,10 +15,10 @@ import (
 )
 
 // What N processes over one database share (docs/MULTI.md). A SQLite file
-// is one process's (the data dir's lock); any other database may be shared.
+// is one process's (the data dir's lock); PostgreSQL may be shared.
 
 // sharedDB tells whether other processes may use the same database.
-func sharedDB(cfg *config.Config) bool { return !store.IsSQLiteDSN(cfg.DB) }
+func sharedDB(cfg *config.Config) bool { return store.IsPostgresDSN(cfg.DB) }
 
 // loadSecrets reads the keys of tokens and cookies: the data dir's file for
 // SQLite, the database's for a shared database, so that every process signs

@@ -119,9 +119,6 @@ func open(ctx context.Context, cfg *config.Config, log *slog.Logger, serverStart
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("data dir: %w", err)
 	}
-	if !store.IsSQLiteDSN(cfg.DB) {
-		return nil, fmt.Errorf("--db %q: only SQLite files are built in", cfg.DB)
-	}
 	db, err := store.Open(ctx, cfg.DB)
 	if err != nil {
 		return nil, err

@@ -3,16 +3,28 @@ package secrets_test
 import (
 	"bytes"
 	"context"
-	"path/filepath"
+	"os"
 	"testing"
 
 	"github.com/kmusers/kmusers/internal/secrets"
 	"github.com/kmusers/kmusers/internal/store"
+	"github.com/kmusers/kmusers/internal/testkit"
 )
+
+// TestMain runs the tests on SQLite, then on PostgreSQL.
+func TestMain(m *testing.M) {
+	os.Exit(testkit.RunBackends(m, func(dsn string) error {
+		s, err := store.Open(context.Background(), dsn)
+		if err == nil {
+			s.Close()
+		}
+		return err
+	}))
+}
 
 func TestSharedKeysAreTheFirstProcesss(t *testing.T) {
 	t.Parallel()
-	path := filepath.Join(t.TempDir(), "kmusers.db")
+	path := testkit.DB(t)
 	var keys []*secrets.Secrets
 	for range 2 { // two processes on one database
 		db, err := store.Open(context.Background(), path)

@@ -9,19 +9,19 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/kmusers/kmusers/internal/avatars"
 	"github.com/kmusers/kmusers/internal/store"
+	"github.com/kmusers/kmusers/internal/testkit"
 )
 
 // Two processes over one database, avatars kept in it: an upload made on A
 // is served by B, with an ETag that answers 304 without reading the image.
 func TestAvatarInDatabaseServedByAnotherProcessWithETag(t *testing.T) {
 	t.Parallel()
-	dbPath := filepath.Join(t.TempDir(), "k.db")
+	dbPath := testkit.DB(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	var svcs [2]*avatars.Service
 	var dbs [2]*store.Store

@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"context"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -15,7 +14,7 @@ import (
 // twoProcesses opens the same database twice, as two processes would.
 func twoProcesses(t *testing.T) (a, b *Store) {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "kmusers.db")
+	path := testkit.DB(t)
 	for _, s := range []**Store{&a, &b} {
 		var err error
 		if *s, err = Open(context.Background(), path); err != nil {

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"maps"
+	"slices"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -19,9 +21,11 @@ func (serverKey) TableName() string { return "server_keys" }
 // first insert wins, and all of them read the same keys back.
 func (s *Store) SharedKeys(ctx context.Context, fresh map[string]string) (map[string]string, error) {
 	var rows []serverKey
-	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		for name, v := range fresh {
-			err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&serverKey{Name: name, Value: v}).Error
+	names := slices.Sorted(maps.Keys(fresh)) // one order: concurrent starts cannot deadlock
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		rows = nil
+		for _, name := range names {
+			err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&serverKey{Name: name, Value: fresh[name]}).Error
 			if err != nil {
 				return err
 			}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -19,7 +18,7 @@ import (
 // shared limiters, as two kmusers processes over one PostgreSQL are run.
 func twoProcesses(t *testing.T) (a, b *users.Service) {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "k.db")
+	path := testkit.DB(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	for _, svc := range []**users.Service{&a, &b} {
 		db, err := store.Open(context.Background(), path)
@@ -135,10 +134,9 @@ func TestSettingsSavedOnBReachAOnReload(t *testing.T) {
 	}
 }
 
-
 func TestActivityIsOneWriteAMinuteOverTwoProcesses(t *testing.T) {
 	t.Parallel()
-	path := filepath.Join(t.TempDir(), "k.db")
+	path := testkit.DB(t)
 	clk := testkit.NewClock(time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC))
 	var svcs [2]*users.Service
 	for i := range svcs {
