@@ -36,6 +36,7 @@ const usage = `usage:
   kmusers create-operator LOGIN      create an operator; password on stdin
   kmusers reset-password LOGIN       set a local password; password on stdin
   kmusers import-karas DIR           import a Karaoke Mugen base (karaokes/, tags/) as the song catalogue
+  kmusers migrate [--db DSN]         apply the database migrations and exit (deploy pipelines)
 Flags (each also read from KMUSERS_<NAME>): run "kmusers serve -h".`
 
 // run wires everything by constructors and runs one command.
@@ -46,7 +47,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	var login string
 	switch cmd {
-	case "serve":
+	case "serve", "migrate":
 	case "create-operator", "reset-password", "import-karas":
 		if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 			return fmt.Errorf("%s needs a %s\n%s", cmd, map[bool]string{true: "DIR", false: "LOGIN"}[cmd == "import-karas"], usage)
@@ -63,6 +64,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return err
 	}
 	log := newLogger(cfg, stderr)
+	if cmd == "migrate" {
+		return migrate(ctx, cfg, log)
+	}
 	if cmd == "serve" { // the CLI commands may run beside a server
 		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 			return fmt.Errorf("data dir: %w", err)

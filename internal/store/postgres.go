@@ -181,6 +181,8 @@ func (s *Store) migrationSession(ctx context.Context, fn func(db *gorm.DB) error
 		if err := conn.Exec("SET statement_timeout = 0").Error; err != nil {
 			return err
 		}
+		// The connection goes back to the pool: with the timeout it came with.
+		defer conn.Exec("RESET statement_timeout")
 		if err := conn.Exec("SELECT pg_advisory_lock(?)", pgMigrationLock).Error; err != nil {
 			return fmt.Errorf("store: migration lock: %w", err)
 		}

@@ -48,7 +48,8 @@ var (
 	pgMu       sync.Mutex
 	pgAdmin    *sql.DB // the EnvPG server, for CREATE and DROP DATABASE
 	pgServer   *url.URL
-	pgTemplate string // the migrated database each test's is copied from
+	pgTemplate string   // the migrated database each test's is copied from
+	pgPassDBs  []string // PassDB's, dropped with the template
 )
 
 // Current is the backend of the running pass.
@@ -116,6 +117,10 @@ func startPostgresPass(prepare func(dsn string) error) (int, bool) {
 }
 
 func endPostgresPass() {
+	for _, name := range pgPassDBs {
+		dropPG(name)
+	}
+	pgPassDBs = nil
 	dropPG(pgTemplate)
 	pgTemplate = ""
 }
@@ -133,6 +138,18 @@ func DB(t testing.TB) string {
 // on one only.
 func DBOn(t testing.TB, b Backend) string {
 	t.Helper()
+	return newDB(t, b, pgTemplate)
+}
+
+// EmptyDB is a database on b that no migration has touched yet, for tests
+// of the migrations themselves.
+func EmptyDB(t testing.TB, b Backend) string {
+	t.Helper()
+	return newDB(t, b, "")
+}
+
+func newDB(t testing.TB, b Backend, tpl string) string {
+	t.Helper()
 	if b == SQLite {
 		return filepath.Join(t.TempDir(), "kmusers.db")
 	}
@@ -145,7 +162,6 @@ func DBOn(t testing.TB, b Backend) string {
 	if err := connectPG(); err != nil {
 		t.Fatal(err)
 	}
-	tpl := pgTemplate
 	if tpl == "" {
 		tpl = "template0"
 	}
@@ -155,6 +171,27 @@ func DBOn(t testing.TB, b Backend) string {
 	}
 	t.Cleanup(func() { dropPG(name) })
 	return pgDSN(name)
+}
+
+// PassDB is a fresh database on the current backend that lasts as long as
+// the pass, for a benchmark database seeded once and shared: a SQLite file
+// in dir (the caller removes dir), or a PostgreSQL database dropped when
+// the PostgreSQL pass ends.
+func PassDB(dir string) (string, error) {
+	if current == SQLite {
+		return filepath.Join(dir, "bench.db"), nil
+	}
+	if err := connectPG(); err != nil {
+		return "", err
+	}
+	name, err := createPG("kmt_pass_", pgTemplate)
+	if err != nil {
+		return "", err
+	}
+	pgMu.Lock()
+	pgPassDBs = append(pgPassDBs, name)
+	pgMu.Unlock()
+	return pgDSN(name), nil
 }
 
 // OnlySQLite skips t on the PostgreSQL pass: for what only SQLite has
