@@ -159,7 +159,7 @@ func open(ctx context.Context, cfg *config.Config, log *slog.Logger, serverStart
 		Events: bus, Limiters: limiters(cfg, db, log),
 	})
 	if err == nil && serverStart {
-		err = av.Sweep(ctx) // before serving: nothing is being uploaded yet
+		err = av.Sweep(ctx) // before serving: nothing is being uploaded here yet (other processes: see Sweep)
 	}
 	if err != nil {
 		db.Close()
