@@ -6,6 +6,8 @@ import (
 	"image/color"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -103,6 +105,29 @@ func TestTwoProcessesOnePostgreSQL(t *testing.T) {
 		case <-time.After(20 * time.Second): // a bound on a hang
 			t.Fatal("the edit on A never reached B's socket.io client")
 		}
+	}
+
+	// Settings saved in A's panel hold on B once B's clients are told.
+	jar, _ := cookiejar.New(nil)
+	panel := &http.Client{Jar: jar}
+	panelForm(t, panel, a.base, "/login", url.Values{"username": {"olga"}, "password": {"operator pw"}})
+	if r := panelForm(t, panel, a.base, "/settings", url.Values{"frontend_mode": {"2"}, "allow_guest_login": {"on"},
+		"online_accounts_enabled": {"on"}, "online_default_host": {"kara.moe"}}); r.StatusCode != http.StatusOK {
+		t.Fatalf("settings on A: %d", r.StatusCode) // allow_user_creation left off
+	}
+	for got := false; !got; {
+		select {
+		case m, ok := <-pushes:
+			if !ok {
+				t.Fatal("B's socket closed")
+			}
+			got = m == `["settingsUpdated"]`
+		case <-time.After(20 * time.Second): // a bound on a hang
+			t.Fatal("the settings saved on A were never pushed by B")
+		}
+	}
+	if r := b.command(t, "", "createUser", map[string]any{"login": "walkin", "password": "walk in password"}); r.status == 200 {
+		t.Fatal("B still lets strangers create accounts after A turned it off")
 	}
 
 	// Change the password on B: the old token dies on A.

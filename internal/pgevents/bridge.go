@@ -62,8 +62,9 @@ type Bridge struct {
 // Options tune a bridge.
 type Options struct {
 	// OnRemote, when set, is called with each event from another process
-	// (after its delivery to the local subscribers), and with a zero Event
-	// after a reconnection: e.g. to reload cached settings.
+	// (before its delivery to the local subscribers, who may re-read what
+	// it refreshed), and with a zero Event after a reconnection: e.g. to
+	// reload cached settings.
 	OnRemote func(events.Event)
 }
 
@@ -159,11 +160,11 @@ func (b *Bridge) receive(ctx context.Context, c *pgx.Conn) {
 
 // lost tells every local subscriber that events may have been missed.
 func (b *Bridge) lost() {
-	b.bus.MissedAll()
-	b.bus.Deliver(events.Event{Kind: events.UsersUpdated})
 	if b.remote != nil {
 		b.remote(events.Event{})
 	}
+	b.bus.MissedAll()
+	b.bus.Deliver(events.Event{Kind: events.UsersUpdated})
 }
 
 func (b *Bridge) deliver(payload string) {
@@ -178,10 +179,10 @@ func (b *Bridge) deliver(payload string) {
 		return
 	}
 	e := events.Event{Kind: w.Kind, Login: w.Login, NewLogin: w.NewLogin}
-	b.bus.Deliver(e)
 	if b.remote != nil {
-		b.remote(e)
+		b.remote(e) // first: a client told of new settings must read them
 	}
+	b.bus.Deliver(e)
 }
 
 // send writes queued events as notifications, reconnecting when needed.
