@@ -209,3 +209,11 @@ func TestWriteRunsAgainAfterASerializationFailure(t *testing.T) {
 		t.Fatalf("a check violation ran %d times: %v", runs, err)
 	}
 }
+
+func TestSettle(t *testing.T) {
+	t.Parallel()
+	s := openTemp(t)
+	if err := s.Settle(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -27,7 +27,9 @@ func (h *Handler) renderLogin(c echo.Context, status int, f partials.Form) error
 		}
 		pending = !done
 	}
-	return render(c, status, pages.Login(h.page(c, "Log in"), f, h.users.Settings().AllowGuestLogin, pending))
+	set := h.users.Settings()
+	v := pages.LoginView{GuestsAllowed: set.AllowGuestLogin && set.FrontendMode != users.FrontendClosed, SetupPending: pending}
+	return render(c, status, pages.Login(h.page(c, "Log in"), f, v))
 }
 
 // login checks the form, starts a fresh session and follows next when it
@@ -44,6 +46,7 @@ func (h *Handler) login(c echo.Context) error {
 		if !fieldError(f, err) {
 			return err
 		}
+		renameField(f, "login", "username")
 		return h.renderLogin(c, statusFor(err), f)
 	}
 	h.startSession(c, res.User, res.Session)
@@ -79,6 +82,12 @@ func (h *Handler) loginGuest(c echo.Context) error {
 	}
 	h.startSession(c, u, row)
 	return redirect(c, "/users")
+}
+
+// logoutPage answers GET /logout (a link, a reload): the styled page with
+// the button, since logging out is a form.
+func (h *Handler) logoutPage(c echo.Context) error {
+	return render(c, http.StatusOK, pages.LogoutPage(h.page(c, "Log out")))
 }
 
 // logout ends this session only; "log out everywhere" is on /account.
