@@ -198,7 +198,7 @@ func TestGetAnimeListReusesStatements(t *testing.T) {
 		v.do(tok, "getAnimeList", map[string]any{"from": i * 3, "size": 1 + i%50, "filter": []string{"", "a", "e%", "blue"}[i%4],
 			"order": orders[i%len(orders)]}).want(t, 200, "")
 	}
-	base := v.db.PreparedStatements() // migrations and setup
+	base := v.db.PreparedStatements() // the migrations' and the set-up's, a number that grows with each migration
 	for i := range 200 {
 		page(i)
 	}
@@ -207,6 +207,6 @@ func TestGetAnimeListReusesStatements(t *testing.T) {
 		page(i)
 	}
 	if n := v.db.PreparedStatements() - base; n != first || n > 64 {
-		t.Fatalf("prepared statements: %d, then %d", first, n)
+		t.Fatalf("prepared statements added by the pages: %d, then %d", first, n)
 	}
 }

@@ -76,9 +76,11 @@ type Store interface {
 	ResetAvatars(ctx context.Context, files []string, to string) (int64, error)
 }
 
-// Service keeps avatar files in one directory.
+// Service keeps avatar files in one directory, or their bytes in the
+// database (InDatabase) when many processes share it.
 type Service struct {
 	dir   string
+	db    Images // nil: files in dir
 	store Store
 	now   func() time.Time
 	log   *slog.Logger
@@ -120,11 +122,13 @@ func (s *Service) Upload(ctx context.Context, owner, originalName string, data [
 	if err != nil {
 		return Upload{}, err
 	}
-	name, err := s.write(res)
+	name, err := s.write(ctx, res)
 	if err != nil {
 		return Upload{}, err
 	}
-	s.writeThumb(name, res.Data)
+	if s.db == nil { // in the database, thumbnails are made when asked (thumb.go)
+		s.writeThumb(name, res.Data)
+	}
 	up := Upload{ID: name, Owner: owner, OriginalName: cleanName(originalName), MIME: res.MIME,
 		Size: len(res.Data), CreatedAt: s.now().UTC()}
 	if err := s.store.InsertUpload(ctx, up); err != nil {
@@ -136,12 +140,18 @@ func (s *Service) Upload(ctx context.Context, owner, originalName string, data [
 
 // write stores the bytes under a new random name: a temp file, synced,
 // then renamed, so a crash never leaves a half file under a real name.
-func (s *Service) write(res Result) (string, error) {
+func (s *Service) write(ctx context.Context, res Result) (string, error) {
 	b := make([]byte, 16)
 	if _, err := rand.Read(b); err != nil {
 		return "", err
 	}
 	name := hex.EncodeToString(b) + res.Ext
+	if s.db != nil {
+		if err := s.db.PutAvatar(ctx, name, res.MIME, res.Data, s.now()); err != nil {
+			return "", fmt.Errorf("avatars: %w", err)
+		}
+		return name, nil
+	}
 	return name, s.writeFile(name, res.Data)
 }
 
@@ -175,6 +185,10 @@ func (s *Service) Remove(name string) {
 	if !nameRe.MatchString(name) {
 		return
 	}
+	if s.db != nil {
+		s.removeStored(name)
+		return
+	}
 	if err := os.Remove(filepath.Join(s.dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
 		s.log.Warn("avatar file not removed", "file", name, "err", err)
 	}
@@ -186,18 +200,22 @@ func (s *Service) Open(name string) (data []byte, mime string, ok bool) {
 	if name == blank {
 		return blankPNG, "image/png", true
 	}
-	var b []byte
-	switch {
-	case nameRe.MatchString(name):
-		var err error
-		if b, err = os.ReadFile(filepath.Join(s.dir, name)); err != nil {
+	if !nameRe.MatchString(name) {
+		b, ok := s.openThumb(name)
+		if !ok {
 			return nil, "", false
 		}
-	default:
-		var ok bool
-		if b, ok = s.openThumb(name); !ok {
-			return nil, "", false
+		if strings.HasSuffix(name, ".jpg") {
+			return b, "image/jpeg", true
 		}
+		return b, "image/png", true
+	}
+	if s.db != nil {
+		return s.openStored(name)
+	}
+	b, err := os.ReadFile(filepath.Join(s.dir, name))
+	if err != nil {
+		return nil, "", false
 	}
 	if strings.HasSuffix(name, ".jpg") {
 		return b, "image/jpeg", true
@@ -216,17 +234,18 @@ func (s *Service) Sweep(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("avatars: sweep: %w", err)
 	}
-	entries, err := os.ReadDir(s.dir)
+	entries, err := s.entries(ctx)
 	if err != nil {
 		return fmt.Errorf("avatars: sweep: %w", err)
 	}
 	onDisk := map[string]bool{}
+	orphanBefore := s.now().UTC().Add(-pendingFor)
 	for _, e := range entries {
-		name := e.Name()
+		name := e.Name
 		switch {
 		case strings.HasPrefix(name, ".upload-"):
 			_ = os.Remove(filepath.Join(s.dir, name))
-		case nameRe.MatchString(name) && !inUse[name]:
+		case nameRe.MatchString(name) && !inUse[name] && e.CreatedAt.Before(orphanBefore):
 			s.Remove(name)
 		case thumbOf(name) != "" && !inUse[thumbOf(name)]:
 			_ = os.Remove(filepath.Join(s.dir, name))

@@ -91,6 +91,17 @@ func (s *Service) openThumb(name string) ([]byte, bool) {
 	if orig == "" {
 		return nil, false
 	}
+	if s.db != nil {
+		// Avatars in the database (several processes): made from the
+		// stored avatar on each request, which browsers then keep for a
+		// year (immutable names). Not kept: one table row per image.
+		data, _, ok := s.openStored(orig)
+		if !ok {
+			return nil, false
+		}
+		b, err := thumbnail(data)
+		return b, err == nil
+	}
 	if b, err := os.ReadFile(filepath.Join(s.dir, name)); err == nil {
 		return b, true
 	}

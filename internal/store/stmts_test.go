@@ -8,7 +8,7 @@ import (
 	"github.com/kmusers/kmusers/internal/users"
 )
 
-// stmtBound is how many statements the list queries may cache: one per SQL
+// stmtBound is how many statements the list queries may add: one per SQL
 // shape (sorts × directions × filters), never one per input value; well
 // under the cache's own cap, so that the cap is not what passes the test.
 const stmtBound = 64
@@ -33,8 +33,9 @@ func TestStatementsBoundedWhateverTheInput(t *testing.T) {
 	}
 	sorts := []string{users.SortLogin, users.SortNickname, users.SortLastSeen, users.SortType}
 	typ := users.TypeUser
-	// Migrations and inserts cache statements of their own; only what the
-	// lists add counts.
+	// The migrations' and the inserts' statements are cached too (one per
+	// step, a fixed number that grows with each new migration): the bound
+	// is on what the lists add.
 	base := s.PreparedStatements()
 	var first int
 	for i := range 5000 {

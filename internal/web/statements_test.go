@@ -19,7 +19,7 @@ func TestUserListPagesReuseStatements(t *testing.T) {
 			t.Fatalf("%s: %d", path, p.status)
 		}
 	}
-	base := s.db.PreparedStatements() // migrations and setup
+	base := s.db.PreparedStatements() // the migrations' and the set-up's, a number that grows with each migration
 	for i := range 500 {
 		page(i)
 	}

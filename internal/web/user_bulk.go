@@ -89,10 +89,10 @@ func (h *Handler) userBulkApply(c echo.Context) error {
 	var refused []string
 	for _, login := range bulkLogins(c) {
 		if err := h.bulkOne(ctx, viewer(c), action.Value, login); err != nil {
-			if !isRefusal(err) {
+			if !isRefusal(ctx, err) {
 				return err
 			}
-			refused = append(refused, login+" ("+refusal(err)+")")
+			refused = append(refused, login+" ("+refusal(ctx, err)+")")
 			continue
 		}
 		done = append(done, login)
@@ -136,30 +136,30 @@ func (h *Handler) bulkOne(ctx context.Context, v *users.User, action, login stri
 var errNotTemporary = errors.New("not a temporary guest")
 
 // isRefusal tells a rule's refusal (reported per user) from a failure.
-func isRefusal(err error) bool {
+func isRefusal(ctx context.Context, err error) bool {
 	if errors.Is(err, errNotTemporary) {
 		return true
 	}
-	_, ok := refusalWords(err)
+	_, ok := refusalWords(ctx, err)
 	return ok
 }
 
 // refusal is the panel's words for a refused action on one user.
-func refusal(err error) string {
+func refusal(ctx context.Context, err error) string {
 	if errors.Is(err, errNotTemporary) {
 		return "not a temporary guest"
 	}
-	w, _ := refusalWords(err)
+	w, _ := refusalWords(ctx, err)
 	return w
 }
 
-func refusalWords(err error) (string, bool) {
+func refusalWords(ctx context.Context, err error) (string, bool) {
 	var changed *users.ChangedError
 	if errors.As(err, &changed) {
 		return "changed meanwhile", true
 	}
 	f := partials.NewForm()
-	if !fieldError(f, err) {
+	if !fieldError(ctx, f, err) {
 		return "", false
 	}
 	for _, w := range f.Errors {

@@ -3,9 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,20 +13,12 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// axeSource is axe-core as npm installed it (scripts/test-deps).
-var axeSource = sync.OnceValues(func() (string, error) {
-	b, err := os.ReadFile("../../node_modules/axe-core/axe.min.js")
-	return string(b), err
-})
 
 // axeClean runs axe-core on the page as it is now and fails the test on
 // any violation, naming the state.
 func axeClean(t *testing.T, ctx context.Context, state string) {
 	t.Helper()
-	src, err := axeSource()
-	if err != nil {
-		t.Fatalf("axe-core missing (run scripts/test-deps): %v", err)
-	}
+	src := axeSource(t)
 	if !get(t, ctx, chromedp.Evaluate[bool](`typeof axe !== "undefined"`)) {
 		get(t, ctx, chromedp.Evaluate[bool](src+"\n;true"))
 	}
