@@ -13,7 +13,6 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-
 // axeClean runs axe-core on the page as it is now and fails the test on
 // any violation, naming the state.
 func axeClean(t *testing.T, ctx context.Context, state string) {
