@@ -355,3 +355,50 @@ func TestImportFromKM(t *testing.T) {
 		t.Fatalf("dry run after the import: %v", outcomes(d))
 	}
 }
+
+// An installation that never ran a KM migration after the first one still
+// moves in: the columns it lacks read as NULL and take kmusers' defaults.
+func TestImportFromTheFirstKMSchema(t *testing.T) {
+	t.Parallel()
+	dsn := kmtest.DB(t, kmtest.Schema2019)
+	kmtest.Exec(t, dsn, `INSERT INTO users (pk_login, nickname, password, type, email, last_login_at)
+		VALUES ('oldtimer', NULL, $1, 1, 'old@example.org', '2019-02-03 04:05:06')`, hash(t, "from 2019 on", 10))
+	tg := openTarget(t)
+	var bar bytes.Buffer
+	rows, err := kmimport.Read(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := kmimport.Run(context.Background(), rows, tg.users, tg.avatars, kmimport.Options{Progress: &bar})
+	if err != nil || rep.Count(kmimport.Imported) != 1 {
+		t.Fatalf("import: %v %v", outcomes(rep), err)
+	}
+	if !strings.Contains(bar.String(), "100% 1/1 users") {
+		t.Fatalf("progress bar: %q", bar.String())
+	}
+	u, err := tg.users.Get(context.Background(), users.System(), "oldtimer")
+	if err != nil || u.Nickname != "oldtimer" || *u.Email != "old@example.org" || !u.FlagPublic || !u.FlagParentsonly ||
+		u.FlagSendstats != nil || u.LastLoginAt.Year() != 2019 {
+		t.Fatalf("oldtimer: %+v %v", u, err)
+	}
+	if _, err := tg.users.Login(context.Background(), "127.0.0.1", "oldtimer", "from 2019 on", nil); err != nil {
+		t.Fatalf("login: %v", err)
+	}
+}
+
+func TestReadRefusesWhatIsNotKM(t *testing.T) {
+	t.Parallel()
+	if _, err := kmimport.Read(context.Background(), "/var/lib/km.sqlite"); err == nil || !strings.Contains(err.Error(), "postgres://") {
+		t.Fatalf("a path: %v", err)
+	}
+	dsn := kmtest.DB(t, `CREATE TABLE users (id serial PRIMARY KEY, name text)`)
+	if _, err := kmimport.Read(context.Background(), dsn); !errors.Is(err, kmimport.ErrNotKM) {
+		t.Fatalf("another users table: %v", err)
+	}
+	// The password of the URL never reaches an error message.
+	bad := strings.Replace(dsn, "postgres@", "postgres:s3cret@", 1)
+	bad = strings.Replace(bad, "/kmimport_", "/kmimport_missing_", 1)
+	if _, err := kmimport.Read(context.Background(), bad); err == nil || strings.Contains(err.Error(), "s3cret") {
+		t.Fatalf("a missing database: %v", err)
+	}
+}
