@@ -50,7 +50,7 @@ func TestImportKMEndToEnd(t *testing.T) {
 	}
 	out := importKM("--dry-run")
 	for _, want := range []string{"reading postgres://postgres@127.0.0.1", ": 3 users",
-		"skip admin: admin is kmusers' own system account", "skip yuki2: nickname is taken",
+		"skip admin: admin is kmusers' own system account", "skip yuki2: nickname is taken by yuki",
 		"dry run, nothing written: 3 KM users: 1 would import (1 with their avatar), 0 already imported, 2 skipped"} {
 		if !strings.Contains(out, want) {
 			t.Fatalf("dry run lacks %q:\n%s", want, out)

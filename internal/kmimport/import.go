@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/kmusers/kmusers/internal/avatars"
@@ -192,6 +193,10 @@ func skip(res *Result, err error) error {
 	if !ok {
 		return fmt.Errorf("kmimport: %s: %w", res.Login, err)
 	}
+	var clash *users.NameClash
+	if errors.As(err, &clash) {
+		reason = strings.Replace(reason, "is taken", "is taken by "+clash.Owner, 1)
+	}
 	res.Outcome, res.Reason = Skipped, reason
 	return nil
 }
@@ -208,8 +213,8 @@ func refusal(err error) (string, bool) {
 	}{
 		{users.ErrLoginInvalid, "login is not valid in kmusers (1 to 64 of a-z 0-9 _ . -, then @server for online accounts)"},
 		{users.ErrAdminProtected, "admin is kmusers' own system account"},
-		{users.ErrLoginTaken, "login is taken: a kmusers account has it as login or nickname"},
-		{users.ErrNicknameTaken, "nickname is taken: a kmusers account has the same one, ignoring case and look-alike letters"},
+		{users.ErrLoginTaken, "login is taken (as a login or a nickname)"},
+		{users.ErrNicknameTaken, "nickname is taken (as a nickname or a login, ignoring case and look-alike letters)"},
 		{users.ErrImportGuest, users.ErrImportGuest.Error()},
 		{users.ErrImportTemporary, users.ErrImportTemporary.Error()},
 		{users.ErrImportType, err.Error()},

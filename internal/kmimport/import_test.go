@@ -215,9 +215,9 @@ func TestImportFromKM(t *testing.T) {
 	wantSkips := map[string]string{
 		"admin":                "admin is kmusers' own system account",
 		"Bad Login!":           "login is not valid",
-		"alice2":               "nickname is taken",
-		"carol":                "nickname is taken",
-		"ivan":                 "nickname is taken",
+		"alice2":               "nickname is taken by alice",
+		"carol":                "nickname is taken by alice",
+		"ivan":                 "nickname is taken by bob",
 		"hooin_kyoma":          "guest accounts are not moved in",
 		"tempo":                "temporary accounts are not moved in",
 		"mallory@evil.example": "online account of a server",

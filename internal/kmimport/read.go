@@ -71,8 +71,10 @@ func (r *Row) targets() []any {
 // ErrNotKM: the database has no users table of KM's shape.
 var ErrNotKM = errors.New("not a Karaoke Mugen database: no users table with pk_login, nickname and type")
 
-// Read reads every row of KM's users table at dsn (postgres://…), in login
-// order, inside a read-only transaction: KM's database is never written.
+// Read reads every row of KM's users table at dsn (postgres://…), inside a
+// read-only transaction: KM's database is never written. Rows come in
+// login order ignoring case, so that of two accounts whose names clash in
+// kmusers (bakaneko, and Bakaneko2 nicknamed BAKANEKO) the login wins.
 func Read(ctx context.Context, dsn string) ([]Row, error) {
 	if !IsPostgresURL(dsn) {
 		return nil, fmt.Errorf("kmimport: --from must be a postgres:// URL, not %q", Redact(dsn))
@@ -142,7 +144,7 @@ func selectUsers(ctx context.Context, tx pgx.Tx) (string, error) {
 			sel[i] = "NULL::" + c.typ
 		}
 	}
-	return "SELECT " + strings.Join(sel, ", ") + " FROM users ORDER BY pk_login", nil
+	return "SELECT " + strings.Join(sel, ", ") + " FROM users ORDER BY lower(pk_login), pk_login", nil
 }
 
 // IsPostgresURL tells a postgres:// or postgresql:// URL.

@@ -216,10 +216,20 @@ func (s *Service) DryRunImport(ctx context.Context, ps []*PreparedImport, each f
 	return err
 }
 
+// NameClash is a taken login or nickname (Err), with the account that has
+// it, for the importer's report.
+type NameClash struct {
+	Err   error
+	Owner string
+}
+
+func (e *NameClash) Error() string { return e.Err.Error() + " by " + e.Owner }
+func (e *NameClash) Unwrap() error { return e.Err }
+
 // checkImport refuses a login or nickname that is taken, as Create does
-// (checkNames);
-// the same account imported before (same login and password hash, or no
-// hash and the same nickname) is ErrAlreadyImported.
+// (checkNames), naming the account that has it; the same account imported
+// before (same login and password hash, or no hash and the same nickname)
+// is ErrAlreadyImported.
 func checkImport(tx Tx, u *User) error {
 	old, err := tx.UserByLogin(u.Login)
 	switch {
@@ -227,9 +237,21 @@ func checkImport(tx Tx, u *User) error {
 		if old.Password == u.Password && (u.Password != "" || old.NicknameKey == u.NicknameKey) {
 			return ErrAlreadyImported
 		}
-		return fmt.Errorf("%w: a kmusers account has this login", ErrLoginTaken)
+		return &NameClash{ErrLoginTaken, old.Login}
 	case !errors.Is(err, ErrNotFound):
 		return err
 	}
-	return checkNames(tx, u.Login, u.NicknameKey, "")
+	err = checkNames(tx, u.Login, u.NicknameKey, "")
+	name := u.NicknameKey
+	switch {
+	case errors.Is(err, ErrLoginTaken):
+		name = u.Login
+	case !errors.Is(err, ErrNicknameTaken):
+		return err
+	}
+	owner, oerr := tx.NameOwner(name, "")
+	if oerr != nil {
+		return oerr
+	}
+	return &NameClash{err, owner}
 }
