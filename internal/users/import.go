@@ -208,7 +208,7 @@ func (s *Service) DryRunImport(ctx context.Context, ps []*PreparedImport, each f
 				return err
 			}
 		}
-		return errDryRun
+		return errDryRun // every insert above is undone
 	})
 	if errors.Is(err, errDryRun) {
 		return nil
