@@ -50,16 +50,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	var km kmOptions
 	switch cmd {
 	case "serve":
-	case "import-km":
-		var err error
-		if km, args, err = kmFlags(args); err != nil {
-			return err
-		}
 	case "create-operator", "reset-password", "import-karas":
 		if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 			return fmt.Errorf("%s needs a %s\n%s", cmd, map[bool]string{true: "DIR", false: "LOGIN"}[cmd == "import-karas"], usage)
 		}
 		login, args = args[0], args[1:]
+	case "import-km":
+		var err error
+		if km, args, err = kmFlags(args); err != nil {
+			return err
+		}
 	case "help", "-h", "--help":
 		fmt.Fprintln(stderr, usage)
 		return nil

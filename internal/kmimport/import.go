@@ -152,8 +152,13 @@ func dryRun(ctx context.Context, rows []Row, prepared []*users.PreparedImport, a
 	}
 	var failed error
 	err := accts.DryRunImport(ctx, ps, func(j int, err error) {
+		if j == 0 {
+			failed = nil // a transaction retried on a conflict starts over
+		}
+		res := &rep.Results[at[j]]
+		res.Outcome, res.Reason = Imported, ""
 		if err != nil && failed == nil {
-			failed = skip(&rep.Results[at[j]], err)
+			failed = skip(res, err)
 		}
 	})
 	if err == nil {
