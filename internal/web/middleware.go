@@ -37,6 +37,7 @@ func (h *Handler) sessionMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
 			cl.Actor = s.user.Login
 		}
 		c.SetRequest(c.Request().WithContext(users.WithClient(c.Request().Context(), cl)))
+		localize(c, s.user)
 		c.Response().Before(func() {
 			if err := h.saveSession(c); err != nil {
 				h.log.Error("session not saved", "err", err)
@@ -45,7 +46,7 @@ func (h *Handler) sessionMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
 		hd := c.Response().Header()
 		hd.Set("Content-Security-Policy", csp)
 		hd.Set("Cache-Control", "no-store")
-		hd.Set("Vary", "HX-Request, Cookie")
+		hd.Set("Vary", "HX-Request, Cookie, Accept-Language")
 		return next(c)
 	}
 }
