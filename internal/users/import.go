@@ -52,10 +52,19 @@ var (
 )
 
 // PrepareImport checks an imported account against the rules that need no
-// database: the login (online accounts only when this instance takes their
-// server), admin, the type, the nickname, the hash. A refused profile value
+// database: the type, the login (online accounts only when this instance
+// takes their server), admin, the nickname, the hash. A refused profile value
 // is dropped, not fatal.
 func (s *Service) PrepareImport(in Imported) (*PreparedImport, error) {
+	// The kind of account first: a guest is not moved in, whatever its name.
+	switch {
+	case in.Type == TypeGuest:
+		return nil, ErrImportGuest
+	case in.Type != TypeOperator && in.Type != TypeUser:
+		return nil, fmt.Errorf("%w: %d", ErrImportType, in.Type)
+	case in.Temporary:
+		return nil, ErrImportTemporary
+	}
 	login := NormalizeLogin(in.Login)
 	if err := ValidateLogin(login); err != nil {
 		return nil, err
@@ -68,14 +77,6 @@ func (s *Service) PrepareImport(in Imported) (*PreparedImport, error) {
 		if err := s.onlineCreate(local, host); err != nil {
 			return nil, err
 		}
-	}
-	switch {
-	case in.Type == TypeGuest:
-		return nil, ErrImportGuest
-	case in.Type != TypeOperator && in.Type != TypeUser:
-		return nil, fmt.Errorf("%w: %d", ErrImportType, in.Type)
-	case in.Temporary:
-		return nil, ErrImportTemporary
 	}
 	nick, err := CleanNickname(in.Nickname)
 	if err != nil {

@@ -74,6 +74,7 @@ func TestImportRefusals(t *testing.T) {
 		{users.Imported{Login: "gina@kara.moe", Nickname: "Gina", Type: users.TypeUser}, users.ErrOnlineDisabled},
 		{users.Imported{Login: "élodie", Nickname: "Élodie", Type: users.TypeUser}, users.ErrLoginInvalid},
 		{users.Imported{Login: "guest", Nickname: "Guest", Type: users.TypeGuest}, users.ErrImportGuest},
+		{users.Imported{Login: "hooin kyoma", Nickname: "Hooin Kyoma", Type: users.TypeGuest}, users.ErrImportGuest}, // KM's guests before 2024
 		{users.Imported{Login: "odd", Nickname: "Odd", Type: 3}, users.ErrImportType},
 		{users.Imported{Login: "temp", Nickname: "Temp", Type: users.TypeUser, Temporary: true}, users.ErrImportTemporary},
 	}
