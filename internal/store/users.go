@@ -140,7 +140,7 @@ type userTx struct{ db *gorm.DB }
 func (t userTx) UserByLogin(login string) (*users.User, error) { return userByLogin(t.db, login) }
 
 // nameOwnerWhere finds a name's owner through three indexes. The
-// skeleton's index is partial (WHERE nickname_skeleton <> ''), so the
+// skeleton's index is partial (only rows with a skeleton), so the
 // condition repeats that; without it SQLite cannot use the index and reads
 // every user for each sign-up, rename or import.
 const nameOwnerWhere = "(login = ? OR nickname_key = ? OR (nickname_skeleton = ? AND nickname_skeleton <> '')) AND login <> ?"
