@@ -130,9 +130,10 @@ func (s *Store) DeleteTemporaryUsers(ctx context.Context) (int64, error) {
 	return res.RowsAffected, res.Error
 }
 
-// Update runs fn in one write transaction.
+// Update runs fn in one write transaction (see write: on PostgreSQL fn may
+// run again after a serialization failure).
 func (s *Store) Update(ctx context.Context, fn func(users.Tx) error) error {
-	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return fn(userTx{tx}) })
+	return s.write(ctx, func(tx *gorm.DB) error { return fn(userTx{tx}) })
 }
 
 type userTx struct{ db *gorm.DB }
