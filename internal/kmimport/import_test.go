@@ -24,8 +24,21 @@ import (
 	"github.com/kmusers/kmusers/internal/kmimport"
 	"github.com/kmusers/kmusers/internal/kmimport/kmtest"
 	"github.com/kmusers/kmusers/internal/store"
+	"github.com/kmusers/kmusers/internal/testkit"
 	"github.com/kmusers/kmusers/internal/users"
 )
+
+// TestMain runs every test on a SQLite target, then on a PostgreSQL one:
+// the import goes through the domain, whatever the store.
+func TestMain(m *testing.M) {
+	os.Exit(testkit.RunBackends(m, func(dsn string) error {
+		s, err := store.Open(context.Background(), dsn)
+		if err == nil {
+			s.Close()
+		}
+		return err
+	}))
+}
 
 // target is a kmusers instance to import into: the domain over a store,
 // and the avatar pipeline, as the command wires them.
@@ -39,7 +52,7 @@ type target struct {
 func openTarget(t *testing.T) *target {
 	t.Helper()
 	data := t.TempDir()
-	db, err := store.Open(context.Background(), filepath.Join(data, "kmusers.db"))
+	db, err := store.Open(context.Background(), testkit.DB(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,12 +5,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/kmusers/kmusers/internal/testkit"
 )
 
 // TestNameOwnerUsesIndexes: finding who owns a name must not read every
 // user (it runs for each sign-up, rename and imported account).
 func TestNameOwnerUsesIndexes(t *testing.T) {
 	t.Parallel()
+	testkit.OnlySQLite(t, "SQLite's query plan")
 	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "k.db"))
 	if err != nil {
 		t.Fatal(err)
