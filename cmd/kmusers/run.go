@@ -133,18 +133,22 @@ func open(ctx context.Context, cfg *config.Config, log *slog.Logger, serverStart
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("data dir: %w", err)
 	}
-	sec, err := secrets.Load(cfg.DataDir)
+	db, err := store.Open(ctx, cfg.DB)
 	if err != nil {
 		return nil, err
 	}
-	db, err := store.Open(ctx, cfg.DB)
+	sec, err := loadSecrets(ctx, cfg, db)
 	if err != nil {
+		db.Close()
 		return nil, err
 	}
 	av, err := avatars.New(filepath.Join(cfg.DataDir, "avatars"), db, time.Now, log)
 	if err != nil {
 		db.Close()
 		return nil, err
+	}
+	if sharedDB(cfg) {
+		av.InDatabase(db) // no disk is shared: every process serves every avatar
 	}
 	bus := events.New()
 	anime, err := newAnimeLists(cfg, db, log)
@@ -162,10 +166,10 @@ func open(ctx context.Context, cfg *config.Config, log *slog.Logger, serverStart
 		TokenLife: cfg.TokenLife, AuditRetention: cfg.AuditRetention,
 		SignupsPerHour: cfg.SignupsPerHour, SignupBurst: cfg.SignupBurst,
 		Tool: !serverStart, Remote: remote, AvatarIO: online.Avatars{Service: av}, Anime: anime,
-		Events: bus,
+		Events: bus, Limiters: limiters(cfg, db, log),
 	})
 	if err == nil && serverStart {
-		err = av.Sweep(ctx) // before serving: nothing is being uploaded yet
+		err = av.Sweep(ctx) // before serving: nothing is being uploaded here yet (other processes: see Sweep)
 	}
 	if err != nil {
 		db.Close()
@@ -195,6 +199,11 @@ func serve(ctx context.Context, cfg *config.Config, a *app, log *slog.Logger) er
 		Web:    panel.WithAnime(a.anime),
 		Online: online.NewHost(a.users, a.avatars, mailer, a.online.publicURL, log).WithAnime(a.anime),
 	})
+	stopShared, err := startShared(ctx, cfg, a, log)
+	if err != nil {
+		return err
+	}
+	defer stopShared()
 	a.anime.Start(ctx)
 	defer a.anime.Stop() // after the drain: no request is left to queue a fetch
 	go every(ctx, 5*time.Minute, log, map[string]func(context.Context) error{"expiring uploads": a.avatars.Expire})

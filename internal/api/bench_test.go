@@ -78,6 +78,9 @@ func seedBench() error {
 	if err := benchdata.Seed(ctx, db, benchUsers); err != nil {
 		return err
 	}
+	if err := db.Settle(ctx); err != nil {
+		return err
+	}
 	v := &env{e: server.New(server.Deps{API: api.New(svc, log), DB: db, Log: log}), svc: svc, db: db, log: lb}
 	bench.v = v
 	code := lb.LastCode(testkit.OperatorCode)

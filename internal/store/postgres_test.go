@@ -14,7 +14,7 @@ import (
 
 // TestConcurrentEditsLoseNothing: writers that read a row and write it
 // back, all at once, each see the others' writes. SQLite has one writer;
-// PostgreSQL runs them SERIALIZABLE and retries the losers (40001).
+// on PostgreSQL they take the write lock (see write).
 func TestConcurrentEditsLoseNothing(t *testing.T) {
 	t.Parallel()
 	s := openTemp(t)
@@ -168,5 +168,52 @@ func TestPostgresSession(t *testing.T) {
 	r, _ := s.r.DB()
 	if w.Stats().MaxOpenConnections != pgWriteConns || r.Stats().MaxOpenConnections != pgReadConns() {
 		t.Fatalf("pools %d+%d", w.Stats().MaxOpenConnections, r.Stats().MaxOpenConnections)
+	}
+}
+
+// TestWriteRunsAgainAfterASerializationFailure: a transaction that the
+// server fails with 40001 or 40P01 runs again; another error does not.
+func TestWriteRunsAgainAfterASerializationFailure(t *testing.T) {
+	t.Parallel()
+	if testkit.Current() != testkit.Postgres {
+		t.Skip("PostgreSQL's: SQLite's single writer never fails a transaction for a conflict")
+	}
+	s := openTemp(t)
+	ctx := context.Background()
+	raise := func(code string) string {
+		return "DO $$ BEGIN RAISE EXCEPTION 'provoked' USING ERRCODE = '" + code + "'; END $$"
+	}
+	runs := 0
+	err := s.Update(ctx, func(tx users.Tx) error {
+		runs++
+		if runs <= 2 {
+			code := map[int]string{1: "40001", 2: "40P01"}[runs]
+			if err := tx.(userTx).db.Exec(raise(code)).Error; err != nil {
+				return err
+			}
+		}
+		return tx.Insert(newUser("ret", "Ret"))
+	})
+	if err != nil || runs != 3 {
+		t.Fatalf("%d runs: %v", runs, err)
+	}
+	if _, err := s.UserByLogin(ctx, "ret"); err != nil {
+		t.Fatal(err)
+	}
+	runs = 0
+	err = s.Update(ctx, func(tx users.Tx) error {
+		runs++
+		return tx.(userTx).db.Exec(raise("23514")).Error
+	})
+	if err == nil || runs != 1 {
+		t.Fatalf("a check violation ran %d times: %v", runs, err)
+	}
+}
+
+func TestSettle(t *testing.T) {
+	t.Parallel()
+	s := openTemp(t)
+	if err := s.Settle(context.Background()); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/labstack/echo/v4"
 
@@ -22,7 +23,23 @@ func (h *Handler) renderAccount(c echo.Context, status int, f, pw partials.Form)
 	if err != nil {
 		return err
 	}
-	return render(c, status, pages.Account(h.page(c, "My account"), f, pw, rows))
+	return render(c, status, pages.Account(h.page(c, "My account"), f, pw, rows, pages.AccountOnline{Servers: h.convertServers()}))
+}
+
+// convertServers are the online servers a local account may convert to
+// here, the default first; none while online accounts are disabled.
+func (h *Handler) convertServers() []string {
+	s := h.users.Settings()
+	if !s.OnlineAccountsEnabled {
+		return nil
+	}
+	var out []string
+	for _, host := range append([]string{s.OnlineDefaultHost}, s.OnlineAllowedHosts...) {
+		if host != "" && !slices.Contains(out, host) {
+			out = append(out, host)
+		}
+	}
+	return out
 }
 
 // accountUpdate saves my profile, and my new avatar if one was chosen.
@@ -39,11 +56,11 @@ func (h *Handler) accountUpdate(c echo.Context) error {
 		return h.renderAccount(c, http.StatusConflict, f, partials.NewForm())
 	}
 	if err != nil {
-		if !fieldError(f, err) {
+		if !fieldError(c.Request().Context(), f, err) {
 			return err
 		}
 		return h.renderAccount(c, statusFor(err), f, partials.NewForm())
 	}
-	flash(c, "Your profile is saved.")
+	flash(c, "flash.profile_saved")
 	return redirect(c, "/account")
 }

@@ -27,7 +27,9 @@ func (h *Handler) renderLogin(c echo.Context, status int, f partials.Form) error
 		}
 		pending = !done
 	}
-	return render(c, status, pages.Login(h.page(c, "Log in"), f, h.users.Settings().AllowGuestLogin, pending))
+	set := h.users.Settings()
+	v := pages.LoginView{GuestsAllowed: set.AllowGuestLogin && set.FrontendMode != users.FrontendClosed, SetupPending: pending}
+	return render(c, status, pages.Login(h.page(c, "Log in"), f, v))
 }
 
 // login checks the form, starts a fresh session and follows next when it
@@ -41,9 +43,10 @@ func (h *Handler) login(c echo.Context) error {
 	res, err := h.users.PanelLogin(c.Request().Context(), c.RealIP(), username, c.FormValue("password"),
 		optional(c.FormValue("security_code")), f.Checked("remember"))
 	if err != nil {
-		if !fieldError(f, err) {
+		if !fieldError(c.Request().Context(), f, err) {
 			return err
 		}
+		renameField(f, "login", "username")
 		return h.renderLogin(c, statusFor(err), f)
 	}
 	h.startSession(c, res.User, res.Session)
@@ -51,9 +54,9 @@ func (h *Handler) login(c echo.Context) error {
 	setOnlineToken(c, res.OnlineToken)
 	switch {
 	case res.Promoted:
-		flash(c, "You are now an operator.")
+		flash(c, "flash.now_operator")
 	case optional(c.FormValue("security_code")) != nil && res.User.Type != users.TypeOperator:
-		flash(c, "The security code was wrong: you are logged in with your usual rights.")
+		flash(c, "flash.code_wrong")
 	}
 	return redirect(c, localPath(f.V("next"), "/users"))
 }
@@ -72,13 +75,19 @@ func (h *Handler) loginGuest(c echo.Context) error {
 	u, row, err := h.users.PanelLoginGuest(c.Request().Context())
 	if err != nil {
 		f := partials.NewForm()
-		if !fieldError(f, err) {
+		if !fieldError(c.Request().Context(), f, err) {
 			return err
 		}
 		return h.renderLogin(c, statusFor(err), f)
 	}
 	h.startSession(c, u, row)
 	return redirect(c, "/users")
+}
+
+// logoutPage answers GET /logout (a link, a reload): the styled page with
+// the button, since logging out is a form.
+func (h *Handler) logoutPage(c echo.Context) error {
+	return render(c, http.StatusOK, pages.LogoutPage(h.page(c, "Log out")))
 }
 
 // logout ends this session only; "log out everywhere" is on /account.
@@ -90,6 +99,6 @@ func (h *Handler) logout(c echo.Context) error {
 		}
 	}
 	h.endSession(c)
-	flash(c, "You are logged out.")
+	flash(c, "flash.logged_out")
 	return redirect(c, "/login")
 }

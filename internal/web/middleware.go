@@ -11,7 +11,7 @@ import (
 	"github.com/kmusers/kmusers/internal/users"
 )
 
-// maxFormBytes caps a panel request: an avatar plus the form around it.
+// maxFormBytes caps a panel request without a picture (see bodyLimit).
 const maxFormBytes = 9 << 20
 
 // csp forbids inline script: htmx is configured by a meta tag and the CSRF
@@ -24,7 +24,7 @@ const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 's
 func (h *Handler) sessionMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
-		r.Body = http.MaxBytesReader(c.Response(), r.Body, maxFormBytes)
+		r.Body = http.MaxBytesReader(c.Response(), r.Body, bodyLimit(r))
 		cl := users.Client{IP: c.RealIP(), UserAgent: r.UserAgent()}
 		if dc, err := c.Cookie(h.deviceCookieName(c)); err == nil {
 			cl.Device = dc.Value
@@ -62,7 +62,10 @@ func (h *Handler) csrfMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		if r.Header.Get("Sec-Fetch-Site") == "cross-site" || !sameOrigin(r) {
 			h.users.Refused(r.Context(), users.AuditCSRF, r.Method+" "+c.Path()+" from another site")
-			return h.forbidden(c, "This request came from another site.")
+			return h.forbidden(c, "refusal.other_site")
+		}
+		if err := readMultipart(c); err != nil { // the token may follow a large picture
+			return h.badForm(c, err)
 		}
 		want, _ := current(c).raw.Values["csrf"].(string)
 		got := r.Header.Get("X-CSRF-Token")
@@ -71,7 +74,7 @@ func (h *Handler) csrfMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		if want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
 			h.users.Refused(r.Context(), users.AuditCSRF, r.Method+" "+c.Path())
-			return h.forbidden(c, "Your form expired. Reload the page and try again.")
+			return h.forbidden(c, "refusal.form_expired")
 		}
 		return next(c)
 	}
@@ -132,7 +135,7 @@ func (h *Handler) requireMember(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		if u.Type == users.TypeGuest {
 			h.users.Refused(c.Request().Context(), users.AuditForbidden, c.Request().Method+" "+c.Path())
-			return h.forbidden(c, "Guests cannot do this: create an account.")
+			return h.forbidden(c, "refusal.guests")
 		}
 		return next(c)
 	}
@@ -142,7 +145,7 @@ func (h *Handler) requireOperator(next echo.HandlerFunc) echo.HandlerFunc {
 	return h.requireMember(func(c echo.Context) error {
 		if viewer(c).Type != users.TypeOperator {
 			h.users.Refused(c.Request().Context(), users.AuditForbidden, c.Request().Method+" "+c.Path())
-			return h.forbidden(c, "Only operators can do this.")
+			return h.forbidden(c, "refusal.operators")
 		}
 		return next(c)
 	})

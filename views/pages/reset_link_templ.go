@@ -81,7 +81,7 @@ func ResetLink(p layout.Page, f partials.Form, valid bool) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "<form method=\"post\" class=\"card\" data-testid=\"reset-link-form\">")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "<form method=\"post\" class=\"card narrow\" data-testid=\"reset-link-form\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -89,15 +89,15 @@ func ResetLink(p layout.Page, f partials.Form, valid bool) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = partials.FieldError(f, "form").Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = partials.ErrorSummary(f).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = partials.Field(f, "password", i18n.T(ctx, "field.new_password"), "password", true).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = partials.Input(f, partials.In{Name: "password", Label: i18n.T(ctx, "field.new_password"), Kind: "password", Required: true, Attrs: newPasswordAttrs}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = partials.Field(f, "password_again", i18n.T(ctx, "field.password_again"), "password", true).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = partials.Input(f, partials.In{Name: "password_again", Label: i18n.T(ctx, "field.password_again"), Kind: "password", Required: true, Attrs: newPasswordAttrs}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
