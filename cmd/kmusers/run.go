@@ -36,6 +36,8 @@ const usage = `usage:
   kmusers create-operator LOGIN      create an operator; password on stdin
   kmusers reset-password LOGIN       set a local password; password on stdin
   kmusers import-karas DIR           import a Karaoke Mugen base (karaokes/, tags/) as the song catalogue
+  kmusers import-km --from postgres://… [--avatars DIR] [--dry-run]
+                                     move the users of a Karaoke Mugen database in
   kmusers migrate [--db DSN]         apply the database migrations and exit (deploy pipelines)
 Flags (each also read from KMUSERS_<NAME>): run "kmusers serve -h".`
 
@@ -46,6 +48,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		cmd, args = args[0], args[1:]
 	}
 	var login string
+	var km kmOptions
 	switch cmd {
 	case "serve", "migrate":
 	case "create-operator", "reset-password", "import-karas":
@@ -53,6 +56,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return fmt.Errorf("%s needs a %s\n%s", cmd, map[bool]string{true: "DIR", false: "LOGIN"}[cmd == "import-karas"], usage)
 		}
 		login, args = args[0], args[1:]
+	case "import-km":
+		var err error
+		if km, args, err = kmFlags(args); err != nil {
+			return err
+		}
 	case "help", "-h", "--help":
 		fmt.Fprintln(stderr, usage)
 		return nil
@@ -93,6 +101,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return resetPassword(ctx, app.users, login, stdin)
 	case "import-karas":
 		return importKaras(ctx, app.db, login, stderr)
+	case "import-km":
+		return importKM(ctx, app, km, os.Stdout)
 	}
 	return serve(ctx, cfg, app, log)
 }

@@ -140,10 +140,16 @@ type userTx struct{ db *gorm.DB }
 
 func (t userTx) UserByLogin(login string) (*users.User, error) { return userByLogin(t.db, login) }
 
+// nameOwnerWhere finds a name's owner through three indexes. The
+// skeleton's index is partial (only rows with a skeleton), so the
+// condition repeats that; without it SQLite cannot use the index and reads
+// every user for each sign-up, rename or import.
+const nameOwnerWhere = "(login = ? OR nickname_key = ? OR (nickname_skeleton = ? AND nickname_skeleton <> '')) AND login <> ?"
+
 func (t userTx) NameOwner(name, except string) (string, error) {
 	var logins []string
 	err := t.db.Model(&users.User{}).
-		Where("(login = ? OR nickname_key = ? OR nickname_skeleton = ?) AND login <> ?", name, name, users.NicknameSkeleton(name), except).
+		Where(nameOwnerWhere, name, name, users.NicknameSkeleton(name), except).
 		Limit(1).Pluck("login", &logins).Error
 	if err != nil || len(logins) == 0 {
 		return "", err
