@@ -23,6 +23,8 @@ type Store struct {
 	r *gorm.DB
 
 	animeOrders orderCache // anime lists in order, by list and view (karas_list.go)
+
+	sessions sessionCache // what the gate last read (session_cache.go)
 }
 
 // Open opens (creating if needed) the SQLite database at path and migrates
@@ -42,6 +44,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{w: w, r: r}
+	if err := s.watchWrites(); err != nil {
+		s.Close()
+		return nil, err
+	}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -122,6 +128,7 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes both pools; the writer last, so that WAL is checkpointed.
 func (s *Store) Close() error {
+	s.sessions.close()
 	closeDB(s.r)
 	return closeDB(s.w)
 }
