@@ -153,9 +153,6 @@ func open(ctx context.Context, cfg *config.Config, log *slog.Logger, serverStart
 		Tool: !serverStart, Remote: remote, AvatarIO: online.Avatars{Service: av}, Anime: anime,
 		Events: bus,
 	})
-	if err == nil && serverStart {
-		err = av.Sweep(ctx) // before serving: nothing is being uploaded yet
-	}
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -189,10 +186,21 @@ func serve(ctx context.Context, cfg *config.Config, a *app, log *slog.Logger) er
 	go every(ctx, 5*time.Minute, log, map[string]func(context.Context) error{"expiring uploads": a.avatars.Expire})
 	go every(ctx, time.Hour, log, map[string]func(context.Context) error{
 		"sweeping sessions": a.users.SweepSessions, "sweeping the audit trail": a.users.SweepAudit})
+	started := time.Now() // every avatar file of this run is newer
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
 	}
+	// The avatar sweep reads every user's file name: after listening, so a
+	// start answers at once (issue 16), sparing the files of this run.
+	swept := make(chan struct{})
+	go func() {
+		defer close(swept)
+		if err := a.avatars.SweepBefore(ctx, started); err != nil {
+			log.Warn("sweeping avatar files", "err", err)
+		}
+	}()
+	defer func() { <-swept }() // before the database closes
 	ln = connlimit.New(ln, cfg.MaxConnsPerIP)
 	// Headers within 10 s, a body within its deadline (bodyDeadline in the
 	// server: 15 s, uploads 2 minutes), the whole request within 3 minutes,

@@ -195,7 +195,13 @@ func (s *Service) Open(name string) (data []byte, mime string, ok bool) {
 // Sweep runs at start: expired uploads go, files nobody names go (left by
 // a crash between a write and its commit), and users whose file is missing
 // get the blank avatar.
-func (s *Service) Sweep(ctx context.Context) error {
+func (s *Service) Sweep(ctx context.Context) error { return s.SweepBefore(ctx, time.Time{}) }
+
+// SweepBefore is Sweep that leaves alone the files written at or after
+// before (zero: none), so that it can run while uploads are served: the
+// server starts it after listening, with its start time (issue 16: no
+// full-table scan before the first answer).
+func (s *Service) SweepBefore(ctx context.Context, before time.Time) error {
 	if err := s.Expire(ctx); err != nil {
 		return err
 	}
@@ -211,6 +217,8 @@ func (s *Service) Sweep(ctx context.Context) error {
 	for _, e := range entries {
 		name := e.Name()
 		switch {
+		case !before.IsZero() && !writtenBefore(e, before):
+			onDisk[name] = true
 		case strings.HasPrefix(name, ".upload-"):
 			_ = os.Remove(filepath.Join(s.dir, name))
 		case nameRe.MatchString(name) && !inUse[name]:
@@ -233,6 +241,11 @@ func (s *Service) Sweep(ctx context.Context) error {
 		s.log.Warn("users pointed at missing avatar files; reset to the blank avatar", "count", n)
 	}
 	return nil
+}
+
+func writtenBefore(e os.DirEntry, t time.Time) bool {
+	info, err := e.Info()
+	return err == nil && info.ModTime().Before(t)
 }
 
 // Expire forgets uploads older than an hour and removes their files. It

@@ -126,7 +126,8 @@ func (s *Store) TouchUser(ctx context.Context, login string, at, before time.Tim
 
 // DeleteTemporaryUsers removes the temporary guests of the last run.
 func (s *Store) DeleteTemporaryUsers(ctx context.Context) (int64, error) {
-	res := s.w.WithContext(ctx).Where("flag_temporary = ?", true).Delete(&users.User{})
+	// The bare column is the condition of the partial index idx_users_temporary.
+	res := s.w.WithContext(ctx).Where("flag_temporary").Delete(&users.User{})
 	return res.RowsAffected, res.Error
 }
 
