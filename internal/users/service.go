@@ -144,6 +144,9 @@ func (s *Service) bootstrap(ctx context.Context, serverStart bool) error {
 			return err
 		}
 	}
+	if s.builtinsExist(ctx) {
+		return nil
+	}
 	return s.store.Update(ctx, func(tx Tx) error {
 		if err := s.ensureUser(tx, AdminLogin, "Administrator", TypeOperator); err != nil {
 			return err
