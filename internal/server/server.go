@@ -3,6 +3,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"log/slog"
@@ -39,6 +40,9 @@ type Deps struct {
 	BodyDeadline, UploadDeadline time.Duration
 	Online                       *online.Host     // nil: this instance hosts no online accounts
 	Socket                       *socketio.Server // nil: no socket.io endpoint
+	// AccessLog takes the line of each request (nil: Log); the server
+	// gives it a buffered writer (internal/logbuf).
+	AccessLog *slog.Logger
 }
 
 // AvatarFiles serves avatar bytes by file name.
@@ -56,7 +60,7 @@ func New(d Deps) *echo.Echo {
 	e.Use(bodyDeadline(d.BodyDeadline, d.UploadDeadline))
 	e.Use(middleware.RequestID())
 	e.Use(recoverer(d.Log))
-	e.Use(accessLog(d.Log))
+	e.Use(accessLog(cmp.Or(d.AccessLog, d.Log)))
 	e.Use(securityHeaders)
 	e.Use(hsts(d.TrustedProxies))
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{
