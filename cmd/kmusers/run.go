@@ -159,7 +159,7 @@ func open(ctx context.Context, cfg *config.Config, log *slog.Logger, serverStart
 		TokenLife: cfg.TokenLife, AuditRetention: cfg.AuditRetention,
 		SignupsPerHour: cfg.SignupsPerHour, SignupBurst: cfg.SignupBurst,
 		Tool: !serverStart, Remote: remote, AvatarIO: online.Avatars{Service: av}, Anime: anime,
-		Events: bus,
+		Events: bus, LoginSlots: users.DefaultLoginSlots(),
 	})
 	if err != nil {
 		db.Close()

@@ -38,6 +38,10 @@ type Options struct {
 	// stay), and no security codes drawn or logged (every code is refused).
 	Tool   bool
 	Events *events.Bus // may be nil: nobody listens to changes
+	// LoginSlots bounds the bcrypt compares of logins running at once, with
+	// a short queue behind (0: no bound). The server passes one fewer than
+	// the cores (DefaultLoginSlots).
+	LoginSlots int
 }
 
 // Service carries out every user action of the API and the panel.
@@ -57,6 +61,7 @@ type Service struct {
 	deviceKey      []byte            // signs device cookies
 	signups        *throttle.Bucket  // account creations per address
 	resetLimit     *throttle.Limiter // reset mails per account
+	bcrypt         *bcryptSlots      // local logins' compares (bcrypt_slots.go)
 
 	avatars  AvatarFiles
 	anime    AnimeLists
@@ -111,6 +116,7 @@ func New(ctx context.Context, o Options) (*Service, error) {
 		deviceKey:   derive(o.JWTSecret, "kmusers device cookie"),
 		signups:     throttle.NewBucket(o.SignupsPerHour, o.SignupBurst, o.Now),
 		resetLimit:  throttle.New(resetMails, ResetLinkLife, o.Now),
+		bcrypt:      newBcryptSlots(o.LoginSlots),
 	}
 	if o.Tool {
 		s.codes = noCodes(o.Log, o.Now)

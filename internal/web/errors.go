@@ -25,6 +25,7 @@ var fieldMessages = []struct {
 	{users.ErrWrongPassword, "old_password", "This is not your current password."},
 	{users.ErrBadCredentials, "form", "Wrong login or password."},
 	{users.ErrTooManyAttempts, "form", "Too many tries. Wait a few minutes and try again."},
+	{users.ErrBusy, "form", "The server is busy: try again in a moment."},
 	{users.ErrCodeLocked, "security_code", "Too many wrong codes: a new one was logged. Wait a minute."},
 	{users.ErrWrongCode, "security_code", "Wrong security code."},
 	{users.ErrCodeNeeded, "security_code", "A security code is needed to sign up: ask the karaoke's operator."},

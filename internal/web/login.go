@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -43,6 +44,9 @@ func (h *Handler) login(c echo.Context) error {
 	if err != nil {
 		if !fieldError(f, err) {
 			return err
+		}
+		if errors.Is(err, users.ErrBusy) {
+			c.Response().Header().Set("Retry-After", strconv.Itoa(users.BusyRetryAfter))
 		}
 		return h.renderLogin(c, statusFor(err), f)
 	}
