@@ -25,6 +25,7 @@ type Store struct {
 	animeOrders orderCache // anime lists in order, by list and view (karas_list.go)
 
 	sessions sessionCache // what the gate last read (session_cache.go)
+	counts   countCache   // the unfiltered lists' counts (count_cache.go)
 }
 
 // Open opens (creating if needed) the SQLite database at path and migrates

@@ -40,8 +40,9 @@ const (
 )
 
 type sessionCache struct {
-	gen    atomic.Uint64
-	writer *sql.DB // to see whether a write is in flight
+	gen      atomic.Uint64
+	usersGen atomic.Uint64 // the users table's writes only (count_cache.go)
+	writer   *sql.DB       // to see whether a write is in flight
 
 	mu      sync.Mutex
 	entries map[string]sessionEntry
@@ -68,7 +69,10 @@ func (s *Store) watchWrites() error {
 	s.sessions.writer = sqlDB
 	bump := func(db *gorm.DB) {
 		switch db.Statement.Table {
-		case "users", "sessions", "":
+		case "users", "":
+			s.sessions.usersGen.Add(1)
+			s.sessions.gen.Add(1)
+		case "sessions":
 			s.sessions.gen.Add(1)
 		}
 	}
@@ -90,6 +94,7 @@ func (s *Store) watchWrites() error {
 // (today: everything, which is as cheap). Call it when another process
 // changed login's account or sessions.
 func (s *Store) ForgetSessions(login string) {
+	s.sessions.usersGen.Add(1)
 	s.sessions.gen.Add(1)
 	s.sessions.mu.Lock()
 	clear(s.sessions.entries)
