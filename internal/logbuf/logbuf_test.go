@@ -50,6 +50,9 @@ func TestNoLineLostOnClose(t *testing.T) {
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
+	if text, _ := dst.snapshot(); strings.Count(text, "\n") != writers*lines {
+		t.Fatalf("%d lines out after Close, want %d", strings.Count(text, "\n"), writers*lines)
+	}
 	fmt.Fprintf(w, "after close\n")
 	text, writes := dst.snapshot()
 	got := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
