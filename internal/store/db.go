@@ -26,6 +26,8 @@ type Store struct {
 
 	sessions sessionCache // what the gate last read (session_cache.go)
 	counts   countCache   // the unfiltered lists' counts (count_cache.go)
+
+	userByLogin prepared // the one-row read of the hot path (prepared.go)
 }
 
 // Open opens (creating if needed) the SQLite database at path and migrates
@@ -130,6 +132,7 @@ func (s *Store) Ping(ctx context.Context) error {
 // Close closes both pools; the writer last, so that WAL is checkpointed.
 func (s *Store) Close() error {
 	s.sessions.close()
+	s.userByLogin.close()
 	closeDB(s.r)
 	return closeDB(s.w)
 }

@@ -47,9 +47,7 @@ type sessionCache struct {
 	mu      sync.Mutex
 	entries map[string]sessionEntry
 
-	prepOnce sync.Once
-	stmt     *sql.Stmt
-	prepErr  error
+	stmt prepared // the read of a miss (prepared.go)
 }
 
 type sessionEntry struct {
@@ -172,23 +170,15 @@ func (s *Store) SessionUser(ctx context.Context, id string) (*users.Session, *us
 }
 
 func (s *Store) readSessionUser(ctx context.Context, id string) (*users.Session, *users.User, error) {
-	c := &s.sessions
-	c.prepOnce.Do(func() {
-		sqlDB, err := s.r.DB()
-		if err != nil {
-			c.prepErr = err
-			return
-		}
-		c.stmt, c.prepErr = sqlDB.Prepare(s.rebind(sessionUserSQL))
-	})
-	if c.prepErr != nil {
-		return nil, nil, c.prepErr
+	st, err := s.sessions.stmt.get(s, sessionUserSQL)
+	if err != nil {
+		return nil, nil, err
 	}
 	var ss users.Session
 	var u users.User
 	dst := append([]any{&ss.ID, &ss.Login, &ss.Kind, &ss.CreatedAt, &ss.LastUsedAt, &ss.ExpiresAt, &ss.Deadline,
 		&ss.IdleFor, &ss.ClientIP, &ss.UserAgent}, userTargets(&u)...)
-	err := c.stmt.QueryRowContext(ctx, id).Scan(dst...)
+	err = st.QueryRowContext(ctx, id).Scan(dst...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, users.ErrNotFound
 	}
@@ -198,8 +188,4 @@ func (s *Store) readSessionUser(ctx context.Context, id string) (*users.Session,
 	return &ss, &u, nil
 }
 
-func (c *sessionCache) close() {
-	if c.stmt != nil {
-		c.stmt.Close()
-	}
-}
+func (c *sessionCache) close() { c.stmt.close() }

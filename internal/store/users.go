@@ -29,7 +29,7 @@ var sortColumns = map[string][]string{
 
 // UserByLogin reads one account.
 func (s *Store) UserByLogin(ctx context.Context, login string) (*users.User, error) {
-	return userByLogin(s.r.WithContext(ctx), login)
+	return s.readUserByLogin(ctx, login)
 }
 
 // userByLogin reads one row and scans it by hand: every request reads its
