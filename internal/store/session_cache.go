@@ -144,7 +144,7 @@ func copyUser(u users.User) users.User {
 		u.AnimeListLastModifiedAt = &v
 	}
 	if u.AnimeListIDs != nil {
-		u.AnimeListIDs = append(users.IntList(nil), u.AnimeListIDs...)
+		u.AnimeListIDs = append(make(users.IntList, 0, len(u.AnimeListIDs)), u.AnimeListIDs...)
 	}
 	return u
 }

@@ -135,12 +135,26 @@ func (s *Store) DeleteTemporaryUsers(ctx context.Context) (int64, error) {
 
 // Update runs fn in one write transaction.
 func (s *Store) Update(ctx context.Context, fn func(users.Tx) error) error {
-	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return fn(userTx{tx}) })
+	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return fn(userTx{db: tx, read: map[string]users.User{}})
+	})
 }
 
-type userTx struct{ db *gorm.DB }
+// userTx is a write transaction. read keeps each row as the transaction
+// read or last wrote it, so that Save writes only the columns that changed
+// (save_columns.go).
+type userTx struct {
+	db   *gorm.DB
+	read map[string]users.User
+}
 
-func (t userTx) UserByLogin(login string) (*users.User, error) { return userByLogin(t.db, login) }
+func (t userTx) UserByLogin(login string) (*users.User, error) {
+	u, err := userByLogin(t.db, login)
+	if err == nil && t.read != nil {
+		t.read[u.Login] = copyUser(*u)
+	}
+	return u, err
+}
 
 func (t userTx) NameOwner(name, except string) (string, error) {
 	var logins []string
@@ -161,14 +175,22 @@ func (t userTx) Insert(u *users.User) error {
 	return err
 }
 
-// Save writes every column of userFields but the key, zero values included.
+// Save writes the columns of userFields but the key, zero values included:
+// those that changed since the transaction read the row, or all of them.
 func (t userTx) Save(u *users.User) error {
-	res := t.db.Model(u).Select(userSaveColumns).Updates(u)
+	cols := t.changedColumns(u)
+	if len(cols) == 0 {
+		return nil // read in this transaction and unchanged: it exists
+	}
+	res := t.db.Model(u).Select(cols).Updates(u)
 	if errors.Is(res.Error, gorm.ErrDuplicatedKey) {
 		return users.ErrNicknameTaken
 	}
 	if res.Error == nil && res.RowsAffected == 0 {
 		return users.ErrNotFound
+	}
+	if res.Error == nil && t.read != nil {
+		t.read[u.Login] = copyUser(*u)
 	}
 	return res.Error
 }
