@@ -18,7 +18,7 @@ import (
 	"strings"
 )
 
-//go:embed style.css app.js htmx-2.0.11.min.js htmx-ext-sse-2.2.4.js
+//go:embed style.css app.js favicon.svg htmx-2.0.11.min.js htmx-ext-sse-2.2.4.js
 var files embed.FS
 
 // Asset is one embedded file.

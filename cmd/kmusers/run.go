@@ -37,6 +37,7 @@ const usage = `usage:
   kmusers create-operator LOGIN      create an operator; password on stdin
   kmusers reset-password LOGIN       set a local password; password on stdin
   kmusers import-karas DIR           import a Karaoke Mugen base (karaokes/, tags/) as the song catalogue
+  kmusers migrate [--db DSN]         apply the database migrations and exit (deploy pipelines)
 Flags (each also read from KMUSERS_<NAME>): run "kmusers serve -h".`
 
 // run wires everything by constructors and runs one command.
@@ -47,7 +48,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	var login string
 	switch cmd {
-	case "serve":
+	case "serve", "migrate":
 	case "create-operator", "reset-password", "import-karas":
 		if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 			return fmt.Errorf("%s needs a %s\n%s", cmd, map[bool]string{true: "DIR", false: "LOGIN"}[cmd == "import-karas"], usage)
@@ -68,6 +69,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	out := logbuf.New(stderr, accessFlush)
 	defer out.Close() // last: every request's line is out
 	log := newLogger(cfg, out.Direct())
+	if cmd == "migrate" {
+		return migrate(ctx, cfg, log)
+	}
 	if cmd == "serve" { // the CLI commands may run beside a server
 		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 			return fmt.Errorf("data dir: %w", err)
@@ -130,9 +134,6 @@ func open(ctx context.Context, cfg *config.Config, log *slog.Logger, serverStart
 	sec, err := secrets.Load(cfg.DataDir)
 	if err != nil {
 		return nil, err
-	}
-	if !store.IsSQLiteDSN(cfg.DB) {
-		return nil, fmt.Errorf("--db %q: only SQLite files are built in", cfg.DB)
 	}
 	db, err := store.Open(ctx, cfg.DB)
 	if err != nil {

@@ -3,7 +3,6 @@ package api_test
 import (
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -25,7 +24,7 @@ import (
 func newAnimeEnv(t *testing.T) (*env, *animetest.Fake) {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "kmusers.db"))
+	db, err := store.Open(ctx, testkit.DB(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 
@@ -19,6 +18,7 @@ import (
 	"github.com/kmusers/kmusers/internal/heappeak"
 	"github.com/kmusers/kmusers/internal/server"
 	"github.com/kmusers/kmusers/internal/store"
+	"github.com/kmusers/kmusers/internal/store/storetest"
 	"github.com/kmusers/kmusers/internal/testkit"
 	"github.com/kmusers/kmusers/internal/users"
 )
@@ -26,7 +26,7 @@ import (
 // benchUsers is the size of the benchmark database.
 const benchUsers = 100_000
 
-var bench struct {
+type benchState struct {
 	once sync.Once
 	dir  string
 	v    *env
@@ -35,9 +35,17 @@ var bench struct {
 	err  error
 }
 
+// benches are the benchmark databases, one per backend; bench is the
+// current pass's (testkit.RunBackends runs the benchmarks once per backend).
+var (
+	benches = map[testkit.Backend]*benchState{testkit.SQLite: {}, testkit.Postgres: {}}
+	bench   *benchState
+)
+
 // benchEnv is one database of 100,000 users shared by the benchmarks.
 func benchEnv(b *testing.B) *env {
 	b.Helper()
+	bench = benches[testkit.Current()]
 	bench.once.Do(func() { bench.err = seedBench() })
 	if bench.err != nil {
 		b.Fatal(bench.err)
@@ -52,7 +60,11 @@ func seedBench() error {
 		return err
 	}
 	bench.dir = dir
-	db, err := store.Open(ctx, filepath.Join(dir, "bench.db"))
+	dsn, err := testkit.PassDB(dir)
+	if err != nil {
+		return err
+	}
+	db, err := store.Open(ctx, dsn)
 	if err != nil {
 		return err
 	}
@@ -64,6 +76,9 @@ func seedBench() error {
 		return err
 	}
 	if err := benchdata.Seed(ctx, db, benchUsers); err != nil {
+		return err
+	}
+	if err := db.Settle(ctx); err != nil {
 		return err
 	}
 	v := &env{e: server.New(server.Deps{API: api.New(svc, log), DB: db, Log: log}), svc: svc, db: db, log: lb}
@@ -188,6 +203,17 @@ func BenchmarkEditMyAccount(b *testing.B) {
 	}
 }
 
+// BenchmarkEditUser is an operator's edit of another account (a guest
+// would refuse nothing, so user000006, an even, visible user).
+func BenchmarkEditUser(b *testing.B) {
+	v := benchEnv(b)
+	i := 0
+	for b.Loop() {
+		i++
+		benchDo(b, v, bench.op, "editUser", map[string]any{"login": "user000006", "bio": fmt.Sprintf("bio %d", i)})
+	}
+}
+
 // BenchmarkLogin logs in through the router, like every API figure, on both
 // cores at once: bcrypt is the cost.
 func BenchmarkLogin(b *testing.B) {
@@ -226,14 +252,27 @@ func pageLen(b *testing.B, v *env, token string, from int) int {
 	return len(r.Data)
 }
 
-// TestMain removes the benchmark database after the run.
+// TestMain runs every test of the package on SQLite, then on PostgreSQL,
+// and removes the benchmark database after the run.
 func TestMain(m *testing.M) {
-	code := m.Run()
-	if bench.dir != "" {
-		if bench.v != nil {
-			bench.v.db.Close()
-		}
-		os.RemoveAll(bench.dir)
-	}
+	code := testkit.RunBackends(m, func(dsn string) error {
+		err := storetest.Migrate(dsn)
+		closeBench() // the SQLite pass's, before the PostgreSQL pass starts
+		return err
+	})
+	closeBench()
 	os.Exit(code)
+}
+
+func closeBench() {
+	for _, st := range benches {
+		if st.v != nil {
+			st.v.db.Close()
+			st.v = nil
+		}
+		if st.dir != "" {
+			os.RemoveAll(st.dir)
+			st.dir = ""
+		}
+	}
 }

@@ -40,7 +40,7 @@ type env struct {
 func newEnv(t *testing.T, tune ...func(*users.Options)) *env {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "kmusers.db"))
+	db, err := store.Open(ctx, testkit.DB(t))
 	if err != nil {
 		t.Fatal(err)
 	}

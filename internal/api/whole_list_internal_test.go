@@ -6,13 +6,13 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/kmusers/kmusers/internal/store"
+	"github.com/kmusers/kmusers/internal/testkit"
 	"github.com/kmusers/kmusers/internal/users"
 )
 
@@ -21,7 +21,7 @@ import (
 func TestWholeListBuildsAreBounded(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "k.db"))
+	db, err := store.Open(ctx, testkit.DB(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,10 +30,17 @@ type Store struct {
 	userByLogin prepared // the one-row read of the hot path (prepared.go)
 }
 
-// Open opens (creating if needed) the SQLite database at path and migrates
-// it. SQLite allows one writer at a time, so writes share one connection and
-// wait their turn in Go rather than failing with SQLITE_BUSY.
+// Open opens (creating if needed) the database and migrates it: a
+// postgres:// URL is PostgreSQL (postgres.go), anything else a SQLite file
+// path. SQLite allows one writer at a time, so writes share one connection
+// and wait their turn in Go rather than failing with SQLITE_BUSY.
 func Open(ctx context.Context, path string) (*Store, error) {
+	if IsPostgresDSN(path) {
+		return openPostgres(ctx, path)
+	}
+	if !IsSQLiteDSN(path) {
+		return nil, fmt.Errorf("store: %s: only postgres:// URLs and SQLite file paths are supported", redact(path))
+	}
 	if err := privateFile(path); err != nil {
 		return nil, err
 	}

@@ -5,12 +5,15 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/kmusers/kmusers/internal/testkit"
 )
 
 // TestDatabaseFilesArePrivate: the database, its WAL and its SHM are 0600
 // even in a world-readable data dir.
 func TestDatabaseFilesArePrivate(t *testing.T) {
 	t.Parallel()
+	testkit.OnlySQLite(t, "files")
 	dir := t.TempDir()
 	if err := os.Chmod(dir, 0o777); err != nil {
 		t.Fatal(err)

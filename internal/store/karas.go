@@ -76,7 +76,7 @@ func migrateV100(tx *gorm.DB) error {
 		"CREATE TABLE catalogue_generation (id INTEGER PRIMARY KEY CHECK (id = 1), generation INTEGER NOT NULL)",
 		"INSERT INTO catalogue_generation (id, generation) VALUES (1, 0)",
 	} {
-		if err := tx.Exec(sql).Error; err != nil {
+		if err := tx.Exec(ddl(tx, sql)).Error; err != nil {
 			return err
 		}
 	}
@@ -302,7 +302,7 @@ func (s *Store) AnimeWithSongs(ctx context.Context, login, provider string) (int
 	var n int
 	err := s.r.WithContext(ctx).Raw(`WITH ids AS (
 			SELECT DISTINCT CAST(j.value AS INTEGER) AS id
-			FROM users u, json_each(u.anime_list_ids) j
+			FROM users u, `+s.jsonValues("u.anime_list_ids")+`
 			WHERE u.login = ?
 		)
 		SELECT COUNT(*) FROM ids WHERE EXISTS (
@@ -326,6 +326,16 @@ func (s *Store) SetAnimeList(ctx context.Context, login, provider string, social
 	res := s.w.WithContext(ctx).Exec(`UPDATE users SET anime_list_ids = ?, anime_list_last_modified_at = ?
 		WHERE login = ? AND anime_list_to_fetch = ? AND social_networks = ?`, list, at.UTC(), login, provider, sn)
 	return res.RowsAffected > 0, res.Error
+}
+
+// jsonValues is a FROM item "j" whose column value runs over the elements
+// of a JSON array (text holding one): json_each on SQLite, on PostgreSQL
+// jsonb_array_elements_text, which has no json_each.
+func (s *Store) jsonValues(expr string) string {
+	if s.isPostgres() {
+		return "jsonb_array_elements_text(CAST(" + expr + " AS jsonb)) AS j(value)"
+	}
+	return "json_each(" + expr + ") j"
 }
 
 // escapeLike escapes LIKE's wildcards with a backslash.

@@ -55,7 +55,7 @@ func (s *Store) AnimeSongs(ctx context.Context, q karas.AnimeQuery) (karas.Anime
 		return page, nil
 	}
 	want, _ := json.Marshal(kids[from:to]) // one bound value, whatever the page size
-	rows, err := db.Raw("SELECT kid, payload FROM song_payloads WHERE kid IN (SELECT value FROM json_each(?))", string(want)).Rows()
+	rows, err := db.Raw("SELECT kid, payload FROM song_payloads WHERE kid IN (SELECT value FROM "+s.jsonValues("?")+")", string(want)).Rows()
 	if err != nil {
 		return page, err
 	}
@@ -93,7 +93,7 @@ func (s *Store) orderAnimeSongs(ctx context.Context, q karas.AnimeQuery, order s
 			SELECT DISTINCT st.kid
 			FROM tag_anime_ids a JOIN song_tags st ON st.tid = a.tid
 			WHERE a.provider = ? AND a.anime_id IN (
-				SELECT CAST(j.value AS INTEGER) FROM users u, json_each(u.anime_list_ids) j WHERE u.login = ?)
+				SELECT CAST(j.value AS INTEGER) FROM users u, `+s.jsonValues("u.anime_list_ids")+` WHERE u.login = ?)
 		)
 		SELECT kid FROM (
 			SELECT s.kid, s.songtype, s.songorder, s.created_at, s.year,
@@ -107,7 +107,7 @@ func (s *Store) orderAnimeSongs(ctx context.Context, q karas.AnimeQuery, order s
 			LEFT JOIN tag_names n1 ON n1.tid = s.series_tid AND n1.lang = ?
 			LEFT JOIN tag_names n2 ON n2.tid = s.series_tid AND n2.lang = ?
 			WHERE (? = '' OR s.search LIKE ? ESCAPE '\')
-		) ORDER BY `+order,
+		) AS ordered ORDER BY `+order,
 		q.Provider, q.Login, q.Main, q.Fallback, q.Main, q.Fallback, q.Filter, like).Rows()
 	if err != nil {
 		return nil, err

@@ -28,6 +28,7 @@ var migrations = []migration{
 	{130, "session registry", migrateV130},
 	{131, "nickname confusable skeleton", migrateV131},
 	{132, "audit trail", migrateV132},
+	{200, "logins unique whatever their case", migrateV200},
 	{250, "index of temporary guests", migrateV250},
 }
 
@@ -39,8 +40,13 @@ type schemaMigration struct {
 
 func (schemaMigration) TableName() string { return "schema_migrations" }
 
+// migrate applies the pending steps; on PostgreSQL under an advisory lock,
+// each step followed by the dialect's byteOrder (postgres.go).
 func (s *Store) migrate(ctx context.Context) error {
-	db := s.w.WithContext(ctx)
+	return s.migrationSession(ctx, runMigrations)
+}
+
+func runMigrations(db *gorm.DB) error {
 	if err := db.Migrator().AutoMigrate(&schemaMigration{}); err != nil {
 		return fmt.Errorf("store: migrations table: %w", err)
 	}
@@ -54,6 +60,9 @@ func (s *Store) migrate(ctx context.Context) error {
 				return nil
 			}
 			if err := m.up(tx); err != nil {
+				return err
+			}
+			if err := byteOrder(tx); err != nil {
 				return err
 			}
 			return tx.Create(&schemaMigration{Version: m.version, Name: m.name, AppliedAt: time.Now().UTC()}).Error
@@ -153,10 +162,10 @@ func migrateV3(tx *gorm.DB) error { return tx.Migrator().AddColumn(&userV3{}, "S
 // migrateV110 keeps the mailed password reset links: one per account, the
 // token's hash only. The row follows its account's renames and deletion.
 func migrateV110(tx *gorm.DB) error {
-	return tx.Exec(`CREATE TABLE password_resets (
+	return tx.Exec(ddl(tx, `CREATE TABLE password_resets (
 		login TEXT PRIMARY KEY REFERENCES users(login) ON UPDATE CASCADE ON DELETE CASCADE,
 		token_hash TEXT NOT NULL UNIQUE,
-		expires_at TIMESTAMP NOT NULL)`).Error
+		expires_at TIMESTAMP NOT NULL)`)).Error
 }
 
 // migrateV120: guests answer yes to the statistics question, as in KM (a
@@ -200,11 +209,17 @@ func migrateV131(tx *gorm.DB) error {
 	if err := tx.Table("users").Select("login, nickname").Order("created_at, login").Find(&rows).Error; err != nil {
 		return err
 	}
+	// A separator no nickname has: NUL on SQLite, which PostgreSQL's text
+	// cannot hold, so there U+0001 (nicknames have no control characters).
+	sep := "\x00"
+	if tx.Dialector.Name() == "postgres" {
+		sep = "\x01"
+	}
 	seen := make(map[string]bool, len(rows))
 	for _, r := range rows {
 		sk := users.NicknameSkeleton(r.Nickname)
 		if seen[sk] {
-			sk += "\x00" + r.Login
+			sk += sep + r.Login
 		}
 		seen[sk] = true
 		if err := tx.Table("users").Where("login = ?", r.Login).Update("nickname_skeleton", sk).Error; err != nil {

@@ -29,7 +29,7 @@ func (s *Store) LoadSettings(ctx context.Context) (map[string]string, error) {
 
 // SaveSettings upserts settings in one transaction.
 func (s *Store) SaveSettings(ctx context.Context, kv map[string]string) error {
-	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.write(ctx, func(tx *gorm.DB) error {
 		for k, v := range kv {
 			err := tx.Clauses(clause.OnConflict{
 				Columns:   []clause.Column{{Name: "key"}},

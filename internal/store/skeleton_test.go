@@ -2,9 +2,9 @@ package store
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 
+	"github.com/kmusers/kmusers/internal/testkit"
 	"github.com/kmusers/kmusers/internal/users"
 )
 
@@ -14,7 +14,7 @@ import (
 func TestSkeletonMigrationBackfills(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "k.db")
+	path := testkit.DB(t)
 	s, err := Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)

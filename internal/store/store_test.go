@@ -3,16 +3,28 @@ package store
 import (
 	"context"
 	"errors"
-	"path/filepath"
+	"os"
 	"testing"
 	"time"
 
+	"github.com/kmusers/kmusers/internal/testkit"
 	"github.com/kmusers/kmusers/internal/users"
 )
 
+// TestMain runs every test of the package on SQLite, then on PostgreSQL.
+func TestMain(m *testing.M) {
+	os.Exit(testkit.RunBackends(m, func(dsn string) error {
+		s, err := Open(context.Background(), dsn)
+		if err == nil {
+			s.Close()
+		}
+		return err
+	}))
+}
+
 func openTemp(t *testing.T) *Store {
 	t.Helper()
-	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "kmusers.db"))
+	s, err := Open(context.Background(), testkit.DB(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +116,7 @@ func TestDuplicateNicknameKeyRefusedByIndex(t *testing.T) {
 
 func TestMigrationsAreIdempotent(t *testing.T) {
 	t.Parallel()
-	path := filepath.Join(t.TempDir(), "kmusers.db")
+	path := testkit.DB(t)
 	for i := 0; i < 2; i++ {
 		s, err := Open(context.Background(), path)
 		if err != nil {
@@ -126,6 +138,7 @@ func list(t *testing.T, s *Store, q users.ListQuery) ([]users.User, error) {
 
 func TestPragmas(t *testing.T) {
 	t.Parallel()
+	testkit.OnlySQLite(t, "pragmas (TestPostgresSession is PostgreSQL's)")
 	s := openTemp(t)
 	var mode string
 	var fk, sync int

@@ -30,7 +30,7 @@ func (s *Store) InsertUpload(ctx context.Context, u avatars.Upload) error {
 // DeleteUploadsBefore forgets expired uploads and returns their ids.
 func (s *Store) DeleteUploadsBefore(ctx context.Context, before time.Time) ([]string, error) {
 	var ids []string
-	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		if err := tx.Model(&upload{}).Where("created_at < ?", before).Pluck("id", &ids).Error; err != nil {
 			return err
 		}
@@ -71,7 +71,7 @@ func (s *Store) ResetAvatars(ctx context.Context, files []string, to string) (in
 	var n int64
 	// One statement per file rather than "IN (files…)", whose text would
 	// change with the number of files (see stmts.go).
-	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		for _, f := range files {
 			res := tx.Model(&users.User{}).Where("avatar_file = ?", f).Update("avatar_file", to)
 			if res.Error != nil {

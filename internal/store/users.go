@@ -133,9 +133,10 @@ func (s *Store) DeleteTemporaryUsers(ctx context.Context) (int64, error) {
 	return res.RowsAffected, res.Error
 }
 
-// Update runs fn in one write transaction.
+// Update runs fn in one write transaction (see write: on PostgreSQL fn may
+// run again after a serialization failure).
 func (s *Store) Update(ctx context.Context, fn func(users.Tx) error) error {
-	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.write(ctx, func(tx *gorm.DB) error {
 		return fn(userTx{db: tx, read: map[string]users.User{}})
 	})
 }

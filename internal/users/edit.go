@@ -2,6 +2,7 @@ package users
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -162,11 +163,9 @@ func applyOnlineOnly(u *User, p Patch) error {
 }
 
 func (s *Service) applyLocal(tx Tx, u *User, p Patch, hash string) error {
-	if err := applyProfile(u, p); err != nil {
-		return err
-	}
+	perr := applyProfile(u, p)
 	key, err := applyNickname(u, p)
-	if err != nil {
+	if err := errors.Join(perr, err); err != nil {
 		return err
 	}
 	if key != "" {

@@ -40,6 +40,9 @@ var (
 type FieldError struct {
 	Field   string
 	Message string
+	// Sub names the part of a compound field (a network of
+	// social_networks), "" for a plain field.
+	Sub string
 }
 
 func (e *FieldError) Error() string { return e.Field + ": " + e.Message }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -29,7 +28,7 @@ func (c *touchCounter) TouchUser(ctx context.Context, login string, at, before t
 // openWithClock opens a service on a counting store and a test clock.
 func openWithClock(t *testing.T) (*users.Service, *touchCounter, *testkit.Clock) {
 	t.Helper()
-	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "k.db"))
+	db, err := store.Open(context.Background(), testkit.DB(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package users_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -15,7 +14,7 @@ import (
 func TestResetLinks(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "k.db"))
+	db, err := store.Open(ctx, testkit.DB(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,5 +1,7 @@
 package users
 
+import "errors"
+
 // Patch is an edit of a profile: only the fields that were sent change.
 // The JSON names are the wire names; the avatar is decoded by its caller.
 type Patch struct {
@@ -46,6 +48,7 @@ func applyProfile(u *User, p Patch) error {
 		{p.Banner, &u.Banner, func(v string) (*string, error) { return cleanText("banner", v, maxBannerLen, false) }},
 		{p.AnimeListToFetch, &u.AnimeListToFetch, cleanAnimeList},
 	}
+	var errs []error // every refused field, so that a form can show them all
 	for _, t := range texts {
 		if !t.opt.Set {
 			continue
@@ -56,19 +59,21 @@ func applyProfile(u *User, p Patch) error {
 		}
 		v, err := t.clean(t.opt.V)
 		if err != nil {
-			return err
+			errs = append(errs, err)
+			continue
 		}
 		*t.dst = v
 	}
 	if p.SocialNetworks.Set && !p.SocialNetworks.Null {
 		sn, err := cleanSocial(p.SocialNetworks.V)
 		if err != nil {
-			return err
+			errs = append(errs, err)
+		} else {
+			u.SocialNetworks = sn
 		}
-		u.SocialNetworks = sn
 	}
 	applyFlags(u, p)
-	return nil
+	return errors.Join(errs...)
 }
 
 func applyFlags(u *User, p Patch) {

@@ -1,6 +1,7 @@
 package users
 
 import (
+	"errors"
 	"github.com/mtibben/confusables"
 	"golang.org/x/text/secure/precis"
 	"net"
@@ -207,17 +208,24 @@ func cleanAnimeList(s string) (*string, error) {
 }
 
 func cleanSocial(in SocialNetworks) (SocialNetworks, error) {
-	fields := []*string{&in.Discord, &in.Twitch, &in.Instagram, &in.Mastodon, &in.Bluesky,
-		&in.Gitlab, &in.Anilist, &in.Myanimelist, &in.Kitsu}
+	fields := []struct {
+		name string
+		v    *string
+	}{{"discord", &in.Discord}, {"twitch", &in.Twitch}, {"instagram", &in.Instagram}, {"mastodon", &in.Mastodon},
+		{"bluesky", &in.Bluesky}, {"gitlab", &in.Gitlab}, {"anilist", &in.Anilist}, {"myanimelist", &in.Myanimelist},
+		{"kitsu", &in.Kitsu}}
+	var errs []error
 	for _, f := range fields {
-		v, err := cleanText("social_networks", *f, maxSocialLen, false)
-		if err != nil {
-			return in, err
+		v, err := cleanText("social_networks", *f.v, maxSocialLen, false)
+		if fe, ok := AsFieldError(err); ok {
+			fe.Sub = f.name
+			errs = append(errs, fe) // every refused network, not only the first
+			continue
 		}
-		*f = ""
+		*f.v = ""
 		if v != nil {
-			*f = *v
+			*f.v = *v
 		}
 	}
-	return in, nil
+	return in, errors.Join(errs...)
 }

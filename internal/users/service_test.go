@@ -5,12 +5,12 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"path/filepath"
 	"regexp"
 	"testing"
 	"time"
 
 	"github.com/kmusers/kmusers/internal/store"
+	"github.com/kmusers/kmusers/internal/testkit"
 	"github.com/kmusers/kmusers/internal/users"
 )
 
@@ -32,7 +32,7 @@ func open(t *testing.T, path string, log *bytes.Buffer) *users.Service {
 
 func TestRestartRemovesTemporaryGuestsAndKeepsSettings(t *testing.T) {
 	t.Parallel()
-	path := filepath.Join(t.TempDir(), "k.db")
+	path := testkit.DB(t)
 	var log bytes.Buffer
 	svc := open(t, path, &log)
 	st := svc.Settings()
@@ -64,7 +64,7 @@ func TestRestartRemovesTemporaryGuestsAndKeepsSettings(t *testing.T) {
 
 func TestSettingsValidation(t *testing.T) {
 	t.Parallel()
-	svc := open(t, filepath.Join(t.TempDir(), "k.db"), &bytes.Buffer{})
+	svc := open(t, testkit.DB(t), &bytes.Buffer{})
 	st := svc.Settings()
 	st.FrontendMode = 5
 	if _, ok := users.AsFieldError(svc.SaveSettings(context.Background(), st)); !ok {

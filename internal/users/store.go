@@ -34,7 +34,9 @@ type Store interface {
 	// order, streaming: the user passed is reused between calls.
 	EachUser(ctx context.Context, q ListQuery, fn func(*User) error) error
 	CountUsers(ctx context.Context, q ListQuery) (int64, error)
-	// Update runs fn in one write transaction: all or nothing.
+	// Update runs fn in one write transaction: all or nothing. fn may run
+	// more than once (PostgreSQL retries a serialization failure), so it
+	// only sets what a rerun sets again; effects outside wait for the end.
 	Update(ctx context.Context, fn func(Tx) error) error
 	// TouchUser sets last_login_at to at when it is older than before.
 	TouchUser(ctx context.Context, login string, at, before time.Time) error

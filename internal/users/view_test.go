@@ -3,9 +3,9 @@ package users_test
 import (
 	"bytes"
 	"context"
-	"path/filepath"
 	"testing"
 
+	"github.com/kmusers/kmusers/internal/testkit"
 	"github.com/kmusers/kmusers/internal/users"
 )
 
@@ -14,7 +14,7 @@ import (
 func TestGetHidesTheEmailFromOthers(t *testing.T) {
 	t.Parallel()
 	var log bytes.Buffer
-	svc := open(t, filepath.Join(t.TempDir(), "k.db"), &log)
+	svc := open(t, testkit.DB(t), &log)
 	ctx := context.Background()
 	for _, l := range []string{"bob", "carl"} {
 		if err := svc.Create(ctx, users.System(), users.NewAccount{Login: l, Password: "a long password"}); err != nil {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/labstack/echo/v4"
 
@@ -22,7 +23,23 @@ func (h *Handler) renderAccount(c echo.Context, status int, f, pw partials.Form)
 	if err != nil {
 		return err
 	}
-	return render(c, status, pages.Account(h.page(c, "My account"), f, pw, rows))
+	return render(c, status, pages.Account(h.page(c, "My account"), f, pw, rows, pages.AccountOnline{Servers: h.convertServers()}))
+}
+
+// convertServers are the online servers a local account may convert to
+// here, the default first; none while online accounts are disabled.
+func (h *Handler) convertServers() []string {
+	s := h.users.Settings()
+	if !s.OnlineAccountsEnabled {
+		return nil
+	}
+	var out []string
+	for _, host := range append([]string{s.OnlineDefaultHost}, s.OnlineAllowedHosts...) {
+		if host != "" && !slices.Contains(out, host) {
+			out = append(out, host)
+		}
+	}
+	return out
 }
 
 // accountUpdate saves my profile, and my new avatar if one was chosen.

@@ -8,11 +8,18 @@ import (
 
 	"github.com/kmusers/kmusers/internal/users"
 	"github.com/kmusers/kmusers/views/pages"
+	"github.com/kmusers/kmusers/views/partials"
 )
 
 func (h *Handler) accountDeletePage(c echo.Context) error {
+	return h.renderAccountDelete(c, http.StatusOK, partials.NewForm())
+}
+
+func (h *Handler) renderAccountDelete(c echo.Context, status int, f partials.Form) error {
 	u := viewer(c)
-	return render(c, http.StatusOK, pages.ConfirmDelete(h.page(c, "Delete my account"), u.Login, u.Nickname, "/account/delete"))
+	v := pages.DeleteView{Login: u.Login, Nickname: u.Nickname, Action: "/account/delete",
+		Cancel: backTo(c, "/account"), Password: true}
+	return render(c, status, pages.ConfirmDelete(h.page(c, "Delete my account"), f, v))
 }
 
 // accountDelete asks my password (throttled with the login failures).
@@ -23,13 +30,10 @@ func (h *Handler) accountDelete(c echo.Context) error {
 		if !errors.Is(err, users.ErrWrongPassword) && !errors.Is(err, users.ErrTooManyAttempts) {
 			return err
 		}
-		msg, status := "This is not your current password.", http.StatusUnprocessableEntity
-		if errors.Is(err, users.ErrTooManyAttempts) {
-			msg, status = "Too many tries. Wait a few minutes and try again.", http.StatusTooManyRequests
-		}
-		p := h.page(c, "Delete my account")
-		p.Flash = msg
-		return render(c, status, pages.ConfirmDelete(p, u.Login, u.Nickname, "/account/delete"))
+		f := partials.NewForm()
+		fieldError(f, err)
+		renameField(f, "old_password", "password") // this form's password field is "password"
+		return h.renderAccountDelete(c, statusFor(err), f)
 	}
 	if _, err := h.users.Delete(ctx, u.Login); err != nil {
 		return err

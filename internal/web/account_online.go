@@ -107,7 +107,7 @@ func (h *Handler) resetLink(c echo.Context) error {
 	f := partials.NewForm()
 	pw := c.FormValue("password")
 	if pw != c.FormValue("password_again") {
-		f.Errors["password_again"] = "The two passwords differ."
+		fieldError(f, errPasswordsDiffer)
 		return render(c, http.StatusUnprocessableEntity, pages.ResetLink(h.page(c, "Choose a new password"), f, true))
 	}
 	login, err := h.users.ResetWithToken(c.Request().Context(), c.Param("token"), pw)

@@ -29,7 +29,7 @@ func newAnimeSite(t *testing.T) (*site, *animetest.Fake) {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
-	dbPath := filepath.Join(dir, "k.db")
+	dbPath := testkit.DB(t)
 	db, err := store.Open(ctx, dbPath)
 	if err != nil {
 		t.Fatal(err)

@@ -29,6 +29,9 @@ func BenchmarkUsersPage(b *testing.B) {
 	if err := benchdata.Seed(context.Background(), db, 100_000); err != nil {
 		b.Fatal(err)
 	}
+	if err := db.Settle(context.Background()); err != nil {
+		b.Fatal(err)
+	}
 	u, _ := url.Parse(s.srv.URL)
 	cookies := op.client.Jar.Cookies(u)
 	get := func(path string) *httptest.ResponseRecorder {

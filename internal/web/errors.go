@@ -49,32 +49,99 @@ var fieldMessages = []struct {
 	{users.ErrCannotChangeType, "type", "You cannot change your own role."},
 	{avatars.ErrUnsupported, "avatar", "Use a PNG, JPEG, GIF or WebP picture."},
 	{avatars.ErrInvalid, "avatar", "This picture cannot be read, or is over 40 megapixels."},
-	{avatars.ErrTooLarge, "avatar", "The picture is over 8 MiB."},
+	{avatars.ErrTooLarge, "avatar", "This picture is too big (max 8 MiB)."},
 	{avatars.ErrTooManyUploads, "avatar", "Too many pictures sent: wait a while, or use one you sent."},
 }
 
-// fieldError puts err on its field of f; false when err is not a form error.
+// Refusals that the panel itself decides, before the domain is asked; their
+// words are in fieldMessages with the domain's.
+var (
+	errSetupCode       = errors.New("web: no security code")
+	errNoRole          = errors.New("web: no role chosen")
+	errPasswordsDiffer = errors.New("web: the two passwords differ")
+	errSelfDemotion    = errors.New("web: self-demotion not confirmed")
+)
+
+// panelMessages are the words of the panel's own refusals.
+var panelMessages = []struct {
+	err          error
+	field, words string
+}{
+	{errSetupCode, "security_code", "Type the security code from the server's log."},
+	{errNoRole, "type", "Choose a role."},
+	{errPasswordsDiffer, "password_again", "The two passwords differ."},
+	{errSelfDemotion, "type", "You are about to remove your own operator rights: you will no longer be able to come back to this page. Tick the box below to confirm, or keep the role Operator."},
+}
+
+// fieldAliases are the domain's names of fields that the forms call otherwise.
+var fieldAliases = map[string]string{"role": "type"}
+
+// fieldError puts every message of err on its field of f, labelled as the
+// page labels it; false when err is not a form error. The domain may refuse
+// several fields at once (errors.Join): each gets its message.
 func fieldError(f partials.Form, err error) bool {
-	if fe, ok := users.AsFieldError(err); ok {
-		f.Errors[fe.Field] = capitalize(fe.Field) + " " + fe.Message + "."
+	if fes := fieldErrors(err); len(fes) > 0 {
+		for _, fe := range fes {
+			name := fe.Field
+			if fe.Sub != "" {
+				name = "social_" + fe.Sub
+			}
+			if a, ok := fieldAliases[name]; ok {
+				name = a
+			}
+			f.Errors[name] = f.Label(name) + " " + fe.Message + "."
+		}
 		return true
 	}
 	if errors.Is(err, users.ErrPasswordTooWeak) {
 		f.Errors["password"] = "This password " + users.WeakReason(err) + ": choose another."
 		return true
 	}
-	for _, m := range fieldMessages {
-		if errors.Is(err, m.err) {
-			f.Errors[m.field] = m.words
-			return true
+	for _, table := range [][]struct {
+		err          error
+		field, words string
+	}{panelMessages, fieldMessages} {
+		for _, m := range table {
+			if errors.Is(err, m.err) {
+				f.Errors[m.field] = m.words
+				return true
+			}
 		}
 	}
 	return false
 }
 
-func capitalize(s string) string {
-	if s == "" {
-		return s
+// fieldErrors are the FieldErrors in err's tree, in order.
+func fieldErrors(err error) []*users.FieldError {
+	var out []*users.FieldError
+	var walk func(error)
+	walk = func(e error) {
+		if fe, ok := e.(*users.FieldError); ok {
+			out = append(out, fe)
+			return
+		}
+		switch u := e.(type) {
+		case interface{ Unwrap() []error }:
+			for _, x := range u.Unwrap() {
+				walk(x)
+			}
+		case interface{ Unwrap() error }:
+			if x := u.Unwrap(); x != nil {
+				walk(x)
+			}
+		}
 	}
-	return string(s[0]-'a'+'A') + s[1:]
+	if err != nil {
+		walk(err)
+	}
+	return out
+}
+
+// renameField moves the message of the domain's field from to the form's
+// field to, for a form that names it otherwise (the login form's "username").
+func renameField(f partials.Form, from, to string) {
+	if msg, ok := f.Errors[from]; ok {
+		delete(f.Errors, from)
+		f.Errors[to] = msg
+	}
 }

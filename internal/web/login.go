@@ -28,7 +28,9 @@ func (h *Handler) renderLogin(c echo.Context, status int, f partials.Form) error
 		}
 		pending = !done
 	}
-	return render(c, status, pages.Login(h.page(c, "Log in"), f, h.users.Settings().AllowGuestLogin, pending))
+	set := h.users.Settings()
+	v := pages.LoginView{GuestsAllowed: set.AllowGuestLogin && set.FrontendMode != users.FrontendClosed, SetupPending: pending}
+	return render(c, status, pages.Login(h.page(c, "Log in"), f, v))
 }
 
 // login checks the form, starts a fresh session and follows next when it
@@ -45,6 +47,7 @@ func (h *Handler) login(c echo.Context) error {
 		if !fieldError(f, err) {
 			return err
 		}
+		renameField(f, "login", "username")
 		if errors.Is(err, users.ErrBusy) {
 			c.Response().Header().Set("Retry-After", strconv.Itoa(users.BusyRetryAfter))
 		}
@@ -83,6 +86,12 @@ func (h *Handler) loginGuest(c echo.Context) error {
 	}
 	h.startSession(c, u, row)
 	return redirect(c, "/users")
+}
+
+// logoutPage answers GET /logout (a link, a reload): the styled page with
+// the button, since logging out is a form.
+func (h *Handler) logoutPage(c echo.Context) error {
+	return render(c, http.StatusOK, pages.LogoutPage(h.page(c, "Log out")))
 }
 
 // logout ends this session only; "log out everywhere" is on /account.

@@ -11,7 +11,7 @@ import (
 	"github.com/kmusers/kmusers/internal/users"
 )
 
-// maxFormBytes caps a panel request: an avatar plus the form around it.
+// maxFormBytes caps a panel request without a picture (see bodyLimit).
 const maxFormBytes = 9 << 20
 
 // csp forbids inline script: htmx is configured by a meta tag and the CSRF
@@ -24,7 +24,7 @@ const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 's
 func (h *Handler) sessionMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
-		r.Body = http.MaxBytesReader(c.Response(), r.Body, maxFormBytes)
+		r.Body = http.MaxBytesReader(c.Response(), r.Body, bodyLimit(r))
 		cl := users.Client{IP: c.RealIP(), UserAgent: r.UserAgent()}
 		if dc, err := c.Cookie(h.deviceCookieName(c)); err == nil {
 			cl.Device = dc.Value
@@ -37,6 +37,7 @@ func (h *Handler) sessionMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
 			cl.Actor = s.user.Login
 		}
 		c.SetRequest(c.Request().WithContext(users.WithClient(c.Request().Context(), cl)))
+		localize(c, s.user)
 		c.Response().Before(func() {
 			if err := h.saveSession(c); err != nil {
 				h.log.Error("session not saved", "err", err)
@@ -45,7 +46,7 @@ func (h *Handler) sessionMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
 		hd := c.Response().Header()
 		hd.Set("Content-Security-Policy", csp)
 		hd.Set("Cache-Control", "no-store")
-		hd.Set("Vary", "HX-Request, Cookie")
+		hd.Set("Vary", "HX-Request, Cookie, Accept-Language")
 		return next(c)
 	}
 }
@@ -62,6 +63,9 @@ func (h *Handler) csrfMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
 		if r.Header.Get("Sec-Fetch-Site") == "cross-site" || !sameOrigin(r) {
 			h.users.Refused(r.Context(), users.AuditCSRF, r.Method+" "+c.Path()+" from another site")
 			return h.forbidden(c, "This request came from another site.")
+		}
+		if err := readMultipart(c); err != nil { // the token may follow a large picture
+			return h.badForm(c, err)
 		}
 		want, _ := current(c).raw.Values["csrf"].(string)
 		got := r.Header.Get("X-CSRF-Token")

@@ -27,7 +27,7 @@ func onlineSite(t *testing.T, resolve map[string]string) *site {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
-	db, err := store.Open(ctx, filepath.Join(dir, "k.db"))
+	db, err := store.Open(ctx, testkit.DB(t))
 	if err != nil {
 		t.Fatal(err)
 	}

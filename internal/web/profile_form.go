@@ -2,9 +2,6 @@ package web
 
 import (
 	"context"
-	"errors"
-	"io"
-	"net/http"
 	"strconv"
 	"strings"
 
@@ -115,33 +112,18 @@ func profilePatch(c echo.Context) (users.Patch, partials.Form) {
 // attachAvatar uploads the form's picture, if any, as the caller's pending
 // upload and names it in the patch.
 func (h *Handler) attachAvatar(ctx context.Context, c echo.Context, p *users.Patch) error {
-	if !strings.HasPrefix(c.Request().Header.Get("Content-Type"), "multipart/form-data") {
-		return nil // no file can come with this form
-	}
-	fh, err := c.FormFile("avatar")
-	if errors.Is(err, http.ErrMissingFile) || (err == nil && fh.Size == 0) {
-		return nil
-	}
-	if err != nil {
-		return avatars.ErrInvalid
-	}
-	if fh.Size > avatars.MaxBytes {
+	up, _ := c.Get(uploadKey).(*uploadedFile) // read by readMultipart
+	switch {
+	case up == nil || (!up.tooBig && len(up.data) == 0):
+		return nil // no picture chosen
+	case up.tooBig:
 		return avatars.ErrTooLarge
 	}
-	file, err := fh.Open()
+	res, err := h.uploads.Upload(ctx, viewer(c).Login, up.name, up.data)
 	if err != nil {
 		return err
 	}
-	defer file.Close()
-	data, err := io.ReadAll(io.LimitReader(file, avatars.MaxBytes+1))
-	if err != nil {
-		return err
-	}
-	up, err := h.uploads.Upload(ctx, viewer(c).Login, fh.Filename, data)
-	if err != nil {
-		return err
-	}
-	p.Avatar, p.Uploader = users.Some(up.ID), viewer(c).Login
+	p.Avatar, p.Uploader = users.Some(res.ID), viewer(c).Login
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
+	"github.com/kmusers/kmusers/internal/users"
 	"github.com/kmusers/kmusers/views/layout"
 	"github.com/kmusers/kmusers/views/pages"
 )
@@ -37,7 +38,9 @@ func redirect(c echo.Context, to string) error {
 func (h *Handler) page(c echo.Context, title string) layout.Page {
 	s := current(c)
 	csrf, _ := s.raw.Values["csrf"].(string)
-	return layout.Page{Title: title, CSRF: csrf, User: s.user, Flash: takeFlash(c), Path: c.Request().URL.Path}
+	set := h.users.Settings()
+	return layout.Page{Title: title, CSRF: csrf, User: s.user, Flash: takeFlash(c), Path: c.Request().URL.Path,
+		Closed: set.FrontendMode == users.FrontendClosed, SignupOpen: set.AllowUserCreation && set.FrontendMode != users.FrontendClosed}
 }
 
 func (h *Handler) message(c echo.Context, status int, heading, text string) error {

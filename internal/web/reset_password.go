@@ -22,9 +22,7 @@ func (h *Handler) resetPassword(c echo.Context) error {
 		if !fieldError(f, err) {
 			return err
 		}
-		if f.Errors["form"] == "" && f.Errors["login"] != "" {
-			f.Errors["username"] = f.Errors["login"]
-		}
+		renameField(f, "login", "username")
 		return render(c, statusFor(err), pages.ResetPassword(h.page(c, "Reset a password"), f))
 	}
 	flash(c, "The password is set. Log in with it.")

@@ -21,6 +21,7 @@ func (h *Handler) Register(e *echo.Echo) {
 	e.POST("/login", h.login, anyone...)
 	e.POST("/login/guest", h.loginGuest, anyone...)
 	e.POST("/logout", h.logout, anyone...)
+	e.GET("/logout", h.logoutPage, anyone...)
 	e.GET("/signup", h.signupPage, anyone...)
 	e.POST("/signup", h.signup, anyone...)
 	e.GET("/reset-password", h.resetPage, anyone...)
@@ -35,6 +36,7 @@ func (h *Handler) Register(e *echo.Echo) {
 	e.GET("/users/new", h.userNewPage, operator...)
 	e.POST("/users/new", h.userCreate, operator...)
 	e.GET("/users/:login/edit", h.userEditPage, operator...)
+	e.GET("/users/:login/role-warning", h.roleWarning, operator...)
 	e.POST("/users/:login/edit", h.userEdit, operator...)
 	e.GET("/users/:login/delete", h.userDeletePage, operator...)
 	e.POST("/users/:login/delete", h.userDelete, operator...)
@@ -53,6 +55,22 @@ func (h *Handler) Register(e *echo.Echo) {
 	e.POST("/account/convert", h.accountConvert, member...)
 	e.POST("/account/refresh-anime-list", h.accountRefreshAnimeList, member...)
 	e.GET("/account/anime", h.animeSongs, member...)
+
+	// The addresses that only take a form answer a GET (a reload of a
+	// refused form, a pasted address) with the page the form lives on.
+	for path, page := range map[string]string{"/login/guest": "/login", "/account/password": "/account",
+		"/account/convert": "/account", "/account/sessions/end-all": "/account", "/account/sessions/:handle/end": "/account",
+		"/account/refresh-anime-list": "/account"} {
+		e.GET(path, goTo(page), anyone...)
+	}
+	e.GET("/users/:login/sessions/:handle/end", func(c echo.Context) error {
+		return redirect(c, "/users/"+c.Param("login"))
+	}, loggedIn...)
+}
+
+// goTo answers with a redirect to page.
+func goTo(page string) echo.HandlerFunc {
+	return func(c echo.Context) error { return redirect(c, page) }
 }
 
 // requireLogin: any role, guests included.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -33,9 +34,9 @@ func (h *Handler) setup(c echo.Context) error {
 	}
 	f := formOf(c, "login")
 	in := users.NewAccount{Login: f.V("login"), Password: c.FormValue("password"), Role: "admin",
-		Code: optional(c.FormValue("security_code"))}
+		Code: optional(c.FormValue("security_code")), Nickname: typedNickname(f.V("login"))}
 	if in.Code == nil {
-		f.Errors["security_code"] = "The security code from the server's log is needed."
+		fieldError(f, errSetupCode)
 		return render(c, http.StatusUnprocessableEntity, pages.Setup(h.page(c, "Set up"), f))
 	}
 	if err := h.users.Create(ctx, nil, in); err != nil {
@@ -53,4 +54,13 @@ func (h *Handler) setup(c echo.Context) error {
 	h.setDevice(c, res.Device)
 	flash(c, "Your operator account is ready.")
 	return redirect(c, "/users")
+}
+
+// typedNickname is the login as typed ("Olga"), the nickname of an account
+// made without one: the login itself is stored lower-cased.
+func typedNickname(login string) string {
+	if login = strings.TrimSpace(login); users.NormalizeLogin(login) == login {
+		return "" // nothing to keep: the domain's default is the same
+	}
+	return login
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -22,7 +23,11 @@ func (h *Handler) renderSignup(c echo.Context, status int, f partials.Form) erro
 func (h *Handler) signup(c echo.Context) error {
 	f := formOf(c, "login", "nickname")
 	ctx := c.Request().Context()
-	in := users.NewAccount{Login: f.V("login"), Password: c.FormValue("password"), Nickname: f.V("nickname"),
+	nick := f.V("nickname")
+	if strings.TrimSpace(nick) == "" {
+		nick = typedNickname(f.V("login"))
+	}
+	in := users.NewAccount{Login: f.V("login"), Password: c.FormValue("password"), Nickname: nick,
 		Code: optional(c.FormValue("security_code"))}
 	if err := h.users.Create(ctx, nil, in); err != nil {
 		if !fieldError(f, err) {

@@ -15,23 +15,25 @@ var roleOfType = map[string]string{"0": "admin", "1": "user", "2": "guest"}
 func (h *Handler) userNewPage(c echo.Context) error {
 	f := partials.NewForm()
 	f.Values["type"] = "1"
-	return render(c, http.StatusOK, pages.UserForm(h.page(c, "New user"), f, "", ""))
+	f.Operator = true
+	return render(c, http.StatusOK, pages.UserForm(h.page(c, "New user"), f, pages.EditView{}))
 }
 
 // userCreate is an operator creating a user, operator or guest.
 func (h *Handler) userCreate(c echo.Context) error {
 	f := formOf(c, "login", "nickname", "type")
+	f.Operator = true
 	role, ok := roleOfType[f.V("type")]
 	if !ok {
-		f.Errors["type"] = "Choose a role."
-		return render(c, http.StatusUnprocessableEntity, pages.UserForm(h.page(c, "New user"), f, "", ""))
+		fieldError(f, errNoRole)
+		return render(c, http.StatusUnprocessableEntity, pages.UserForm(h.page(c, "New user"), f, pages.EditView{}))
 	}
 	in := users.NewAccount{Login: f.V("login"), Nickname: f.V("nickname"), Password: c.FormValue("password"), Role: role}
 	if err := h.users.Create(c.Request().Context(), viewer(c), in); err != nil {
 		if !fieldError(f, err) {
 			return err
 		}
-		return render(c, statusFor(err), pages.UserForm(h.page(c, "New user"), f, "", ""))
+		return render(c, statusFor(err), pages.UserForm(h.page(c, "New user"), f, pages.EditView{}))
 	}
 	flash(c, "User "+users.NormalizeLogin(in.Login)+" created.")
 	return redirect(c, "/users/"+users.NormalizeLogin(in.Login))

@@ -8,15 +8,22 @@ import (
 
 	"github.com/kmusers/kmusers/internal/users"
 	"github.com/kmusers/kmusers/views/pages"
+	"github.com/kmusers/kmusers/views/partials"
 )
 
-// userDeletePage asks for confirmation, naming the user.
+// userDeletePage asks for confirmation, naming the user. The built-in admin
+// cannot be deleted: no page offers it.
 func (h *Handler) userDeletePage(c echo.Context) error {
 	u, err := h.pathUser(c)
 	if u == nil {
 		return err
 	}
-	return render(c, http.StatusOK, pages.ConfirmDelete(h.page(c, "Delete "+u.Login), u.Login, u.Nickname, "/users/"+u.Login+"/delete"))
+	if u.Login == users.AdminLogin {
+		return h.adminUndeletable(c)
+	}
+	v := pages.DeleteView{Login: u.Login, Nickname: u.Nickname, Action: "/users/" + u.Login + "/delete",
+		Cancel: backTo(c, "/users/"+u.Login)}
+	return render(c, http.StatusOK, pages.ConfirmDelete(h.page(c, "Delete "+u.Login), partials.NewForm(), v))
 }
 
 func (h *Handler) userDelete(c echo.Context) error {
@@ -25,10 +32,14 @@ func (h *Handler) userDelete(c echo.Context) error {
 	case errors.Is(err, users.ErrNotFound):
 		return h.notFound(c)
 	case errors.Is(err, users.ErrAdminProtected):
-		return h.forbidden(c, "The admin account cannot be deleted.")
+		return h.adminUndeletable(c)
 	case err != nil:
 		return err
 	}
 	flash(c, "User "+users.NormalizeLogin(loginParam(c))+" deleted.")
 	return redirect(c, "/users")
+}
+
+func (h *Handler) adminUndeletable(c echo.Context) error {
+	return h.forbidden(c, "The admin account cannot be deleted.")
 }

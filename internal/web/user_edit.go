@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
@@ -15,7 +16,15 @@ func (h *Handler) userEditPage(c echo.Context) error {
 	if u == nil {
 		return err
 	}
-	return render(c, http.StatusOK, pages.UserForm(h.page(c, "Edit "+u.Login), withVersion(formFromUser(u), u), u.Login, u.AvatarFile))
+	f := withVersion(formFromUser(u), u)
+	f.Operator = true
+	return render(c, http.StatusOK, pages.UserForm(h.page(c, "Edit "+u.Login), f, h.editView(c, u, u.AvatarFile)))
+}
+
+// editView is what the edit page shows of target to this viewer.
+func (h *Handler) editView(c echo.Context, target *users.User, avatar string) pages.EditView {
+	return pages.EditView{Login: target.Login, Avatar: avatar, Admin: target.Login == users.AdminLogin,
+		Self: target.Login == viewer(c).Login, Cancel: backTo(c, "/users/"+target.Login)}
 }
 
 // userEdit is an operator's edit: role, login, password, avatar, profile.
@@ -26,6 +35,7 @@ func (h *Handler) userEdit(c echo.Context) error {
 		return err
 	}
 	p, f := profilePatch(c)
+	f.Operator = true
 	f.Values["login"], f.Values["type"] = trimmed(c, "login"), c.FormValue("type")
 	if login := trimmed(c, "login"); login != "" {
 		p.Login = users.Some(login)
@@ -37,6 +47,14 @@ func (h *Handler) userEdit(c echo.Context) error {
 	if pw := c.FormValue("password"); pw != "" {
 		p.Password = users.Some(pw)
 	}
+	view := h.editView(c, target, target.AvatarFile)
+	if view.Self && target.Type == users.TypeOperator && p.Type.Set && p.Type.V != users.TypeOperator &&
+		c.FormValue("confirm_demote") != "yes" {
+		// An operator giving up the role is asked once more (no script needed).
+		fieldError(f, errSelfDemotion)
+		view.ConfirmDemote = true
+		return render(c, http.StatusUnprocessableEntity, pages.UserForm(h.page(c, "Edit "+target.Login), f, view))
+	}
 	err = h.attachAvatar(ctx, c, &p)
 	var u *users.User
 	if err == nil {
@@ -44,14 +62,33 @@ func (h *Handler) userEdit(c echo.Context) error {
 	}
 	if ce, ok := users.AsChanged(err); ok {
 		changedMeanwhile(f, ce.Current)
-		return render(c, http.StatusConflict, pages.UserForm(h.page(c, "Edit "+target.Login), f, target.Login, ce.Current.AvatarFile))
+		view.Avatar = ce.Current.AvatarFile
+		return render(c, http.StatusConflict, pages.UserForm(h.page(c, "Edit "+target.Login), f, view))
 	}
 	if err != nil {
 		if !fieldError(f, err) {
 			return err
 		}
-		return render(c, statusFor(err), pages.UserForm(h.page(c, "Edit "+target.Login), f, target.Login, target.AvatarFile))
+		return render(c, statusFor(err), pages.UserForm(h.page(c, "Edit "+target.Login), f, view))
 	}
 	flash(c, "Saved.")
 	return redirect(c, "/users/"+u.Login)
+}
+
+// roleWarning is the htmx fragment that warns an operator choosing another
+// role for their own account (see pages.RoleField).
+func (h *Handler) roleWarning(c echo.Context) error {
+	self := users.NormalizeLogin(loginParam(c)) == viewer(c).Login
+	t := c.QueryParam("type")
+	return render(c, http.StatusOK, pages.RoleWarning(self && t != "" && t != strconv.Itoa(users.TypeOperator)))
+}
+
+// backTo is where Cancel leads: the page the visitor came from when it is a
+// page of this site other than this one, else fallback.
+func backTo(c echo.Context, fallback string) string {
+	ref, err := url.Parse(c.Request().Referer())
+	if err != nil || ref.Host != c.Request().Host || ref.Path == c.Request().URL.Path {
+		return fallback
+	}
+	return localPath(ref.RequestURI(), fallback)
 }

@@ -41,7 +41,7 @@ func newSite(t testing.TB) *site {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
-	dbPath := filepath.Join(dir, "k.db")
+	dbPath := testkit.DB(t)
 	db, err := store.Open(ctx, dbPath)
 	if err != nil {
 		t.Fatal(err)

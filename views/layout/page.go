@@ -17,6 +17,10 @@ type Page struct {
 	Flash string
 	Path  string
 	Live  bool // the page refreshes itself from /events (server-sent events)
+	// Closed: the frontend is closed (operators see a banner).
+	Closed bool
+	// SignupOpen: a visitor may create an account (links to /signup).
+	SignupOpen bool
 }
 
 // LiveAttrs connects an element to the panel's event stream when live:

@@ -51,3 +51,15 @@ func SocialValue(s users.SocialNetworks, name string) string {
 		"mastodon": s.Mastodon, "bluesky": s.Bluesky, "gitlab": s.Gitlab, "anilist": s.Anilist,
 		"myanimelist": s.Myanimelist, "kitsu": s.Kitsu}[name]
 }
+
+// onlyFields is f with only the errors of the named fields, for a page
+// that shows several forms from one: each form's summary lists its own.
+func onlyFields(f partials.Form, names ...string) partials.Form {
+	out := partials.Form{Values: f.Values, Errors: map[string]string{}, Operator: f.Operator}
+	for _, n := range names {
+		if msg, ok := f.Errors[n]; ok {
+			out.Errors[n] = msg
+		}
+	}
+	return out
+}

@@ -46,11 +46,3 @@ type AnimeSongList struct {
 
 // PageURL is the address of page n of the same view.
 func (l AnimeSongList) PageURL(n int) string { q := l.Query; q.Page = n; return q.URL() }
-
-// Songs counts songs in words.
-func Songs(n int) string {
-	if n == 1 {
-		return "1 song"
-	}
-	return strconv.Itoa(n) + " songs"
-}

@@ -5,6 +5,9 @@ package partials
 type Form struct {
 	Values map[string]string
 	Errors map[string]string
+	// Operator: the form is an operator's, about another account; its
+	// labels speak of "the user", not "me".
+	Operator bool
 }
 
 // NewForm makes an empty form.
