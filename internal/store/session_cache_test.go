@@ -46,8 +46,10 @@ func TestSessionCacheSeesEveryWrite(t *testing.T) {
 	}
 	addSession(t, s, "alice", "s1")
 	addSession(t, s, "alice", "s2")
-	if sessionType(t, s, "s1") != users.TypeOperator || sessionType(t, s, "s1") != users.TypeOperator {
-		t.Fatal("not an operator")
+	for range 2 { // a read, then a hit
+		if sessionType(t, s, "s1") != users.TypeOperator {
+			t.Fatal("not an operator")
+		}
 	}
 	if kept := len(s.sessions.entries) > 0; kept == s.isPostgres() {
 		t.Fatalf("the gate's read kept: %v (kept on SQLite only: PostgreSQL may have other writers)", kept)

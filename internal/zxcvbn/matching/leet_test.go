@@ -58,9 +58,6 @@ func Test_relevantSubtable(t *testing.T) {
 
 func Test_enumerateLeetSubs(t *testing.T) {
 	// enumerates the different sets of l33t substitutions a password might be using
-	type args struct {
-		table map[string][]string
-	}
 	tests := []struct {
 		table map[string][]string
 		want  []map[string]string
