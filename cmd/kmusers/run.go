@@ -131,18 +131,22 @@ func open(ctx context.Context, cfg *config.Config, log *slog.Logger, serverStart
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("data dir: %w", err)
 	}
-	sec, err := secrets.Load(cfg.DataDir)
+	db, err := store.Open(ctx, cfg.DB)
 	if err != nil {
 		return nil, err
 	}
-	db, err := store.Open(ctx, cfg.DB)
+	sec, err := loadSecrets(ctx, cfg, db)
 	if err != nil {
+		db.Close()
 		return nil, err
 	}
 	av, err := avatars.New(filepath.Join(cfg.DataDir, "avatars"), db, time.Now, log)
 	if err != nil {
 		db.Close()
 		return nil, err
+	}
+	if sharedDB(cfg) {
+		av.InDatabase(db) // no disk is shared: every process serves every avatar
 	}
 	bus := events.New()
 	anime, err := newAnimeLists(cfg, db, log)
@@ -160,8 +164,11 @@ func open(ctx context.Context, cfg *config.Config, log *slog.Logger, serverStart
 		TokenLife: cfg.TokenLife, AuditRetention: cfg.AuditRetention,
 		SignupsPerHour: cfg.SignupsPerHour, SignupBurst: cfg.SignupBurst,
 		Tool: !serverStart, Remote: remote, AvatarIO: online.Avatars{Service: av}, Anime: anime,
-		Events: bus, LoginSlots: users.DefaultLoginSlots(),
+		Events: bus, Limiters: limiters(cfg, db, log), LoginSlots: users.DefaultLoginSlots(),
 	})
+	if err == nil && serverStart {
+		err = av.Sweep(ctx) // before serving: nothing is being uploaded here yet (other processes: see Sweep)
+	}
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -190,26 +197,20 @@ func serve(ctx context.Context, cfg *config.Config, a *app, log, accessLog *slog
 		Web:    panel.WithAnime(a.anime),
 		Online: online.NewHost(a.users, a.avatars, mailer, a.online.publicURL, log).WithAnime(a.anime),
 	})
+	stopShared, err := startShared(ctx, cfg, a, log)
+	if err != nil {
+		return err
+	}
+	defer stopShared()
 	a.anime.Start(ctx)
 	defer a.anime.Stop() // after the drain: no request is left to queue a fetch
 	go every(ctx, 5*time.Minute, log, map[string]func(context.Context) error{"expiring uploads": a.avatars.Expire})
 	go every(ctx, time.Hour, log, map[string]func(context.Context) error{
 		"sweeping sessions": a.users.SweepSessions, "sweeping the audit trail": a.users.SweepAudit})
-	started := time.Now() // every avatar file of this run is newer
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
 	}
-	// The avatar sweep reads every user's file name: after listening, so a
-	// start answers at once (issue 16), sparing the files of this run.
-	swept := make(chan struct{})
-	go func() {
-		defer close(swept)
-		if err := a.avatars.SweepBefore(ctx, started); err != nil {
-			log.Warn("sweeping avatar files", "err", err)
-		}
-	}()
-	defer func() { <-swept }() // before the database closes
 	ln = connlimit.New(ln, cfg.MaxConnsPerIP)
 	// Headers within 10 s, a body within its deadline (bodyDeadline in the
 	// server: 15 s, uploads 2 minutes), the whole request within 3 minutes,

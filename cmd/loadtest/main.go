@@ -34,6 +34,7 @@ type options struct {
 	bin         string
 	only        string
 	reseed      bool
+	multi       string // a PostgreSQL URL: N=2 processes against N=1 (multi.go)
 }
 
 func main() {
@@ -47,7 +48,11 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	procs := &children{}
-	err = run(ctx, o, procs, os.Stdout)
+	if o.multi != "" {
+		err = runMulti(ctx, o, procs, os.Stdout)
+	} else {
+		err = run(ctx, o, procs, os.Stdout)
+	}
 	procs.killAll()
 	stop()
 	if err != nil {
@@ -72,6 +77,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.bin, "bin", "", "kmusers binary (default: go build ./cmd/kmusers into -dir)")
 	fs.StringVar(&o.only, "only", "", "comma-separated scenario names to run (default: all)")
 	fs.BoolVar(&o.reseed, "reseed", false, "seed again even when a cached seed exists")
+	fs.StringVar(&o.multi, "multi", "", "a PostgreSQL URL: measure getUser and editUser with 2 kmusers processes over it against 1")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}

@@ -198,14 +198,15 @@ func TestGetAnimeListReusesStatements(t *testing.T) {
 		v.do(tok, "getAnimeList", map[string]any{"from": i * 3, "size": 1 + i%50, "filter": []string{"", "a", "e%", "blue"}[i%4],
 			"order": orders[i%len(orders)]}).want(t, 200, "")
 	}
+	base := v.db.PreparedStatements() // the migrations' and the set-up's, a number that grows with each migration
 	for i := range 200 {
 		page(i)
 	}
-	first := v.db.PreparedStatements()
+	first := v.db.PreparedStatements() - base
 	for i := 200; i < 1000; i++ {
 		page(i)
 	}
-	if n := v.db.PreparedStatements(); n != first || n > 64 {
-		t.Fatalf("prepared statements: %d, then %d", first, n)
+	if n := v.db.PreparedStatements() - base; n != first || n > 64 {
+		t.Fatalf("prepared statements added by the pages: %d, then %d", first, n)
 	}
 }

@@ -17,14 +17,15 @@ func TestGetUsersPagesReuseStatements(t *testing.T) {
 		v.do(guest, "getUsers", map[string]any{"from": i * 7, "size": 1 + i%100, "filter": fmt.Sprint(i % 10)}).
 			want(t, http.StatusOK, "")
 	}
+	base := v.db.PreparedStatements() // the migrations' and the set-up's, a number that grows with each migration
 	for i := range 500 {
 		page(i)
 	}
-	first := v.db.PreparedStatements()
+	first := v.db.PreparedStatements() - base
 	for i := 500; i < 5000; i++ {
 		page(i)
 	}
-	if n := v.db.PreparedStatements(); n != first || n > 64 {
+	if n := v.db.PreparedStatements() - base; n != first || n > 64 {
 		t.Fatalf("prepared statements: %d after 500 pages, %d after 5,000; want a small number that stops growing", first, n)
 	}
 }

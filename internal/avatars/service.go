@@ -76,9 +76,11 @@ type Store interface {
 	ResetAvatars(ctx context.Context, files []string, to string) (int64, error)
 }
 
-// Service keeps avatar files in one directory.
+// Service keeps avatar files in one directory, or their bytes in the
+// database (InDatabase) when many processes share it.
 type Service struct {
 	dir   string
+	db    Images // nil: files in dir
 	store Store
 	now   func() time.Time
 	log   *slog.Logger
@@ -120,7 +122,7 @@ func (s *Service) Upload(ctx context.Context, owner, originalName string, data [
 	if err != nil {
 		return Upload{}, err
 	}
-	name, err := s.write(res)
+	name, err := s.write(ctx, res)
 	if err != nil {
 		return Upload{}, err
 	}
@@ -135,12 +137,18 @@ func (s *Service) Upload(ctx context.Context, owner, originalName string, data [
 
 // write stores the bytes under a new random name: a temp file, synced,
 // then renamed, so a crash never leaves a half file under a real name.
-func (s *Service) write(res Result) (string, error) {
+func (s *Service) write(ctx context.Context, res Result) (string, error) {
 	b := make([]byte, 16)
 	if _, err := rand.Read(b); err != nil {
 		return "", err
 	}
 	name := hex.EncodeToString(b) + res.Ext
+	if s.db != nil {
+		if err := s.db.PutAvatar(ctx, name, res.MIME, res.Data, s.now()); err != nil {
+			return "", fmt.Errorf("avatars: %w", err)
+		}
+		return name, nil
+	}
 	tmp, err := os.CreateTemp(s.dir, ".upload-*")
 	if err != nil {
 		return "", fmt.Errorf("avatars: %w", err)
@@ -169,6 +177,10 @@ func (s *Service) Remove(name string) {
 	if !nameRe.MatchString(name) {
 		return
 	}
+	if s.db != nil {
+		s.removeStored(name)
+		return
+	}
 	if err := os.Remove(filepath.Join(s.dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
 		s.log.Warn("avatar file not removed", "file", name, "err", err)
 	}
@@ -181,6 +193,9 @@ func (s *Service) Open(name string) (data []byte, mime string, ok bool) {
 	}
 	if !nameRe.MatchString(name) {
 		return nil, "", false
+	}
+	if s.db != nil {
+		return s.openStored(name)
 	}
 	b, err := os.ReadFile(filepath.Join(s.dir, name))
 	if err != nil {
@@ -195,13 +210,7 @@ func (s *Service) Open(name string) (data []byte, mime string, ok bool) {
 // Sweep runs at start: expired uploads go, files nobody names go (left by
 // a crash between a write and its commit), and users whose file is missing
 // get the blank avatar.
-func (s *Service) Sweep(ctx context.Context) error { return s.SweepBefore(ctx, time.Time{}) }
-
-// SweepBefore is Sweep that leaves alone the files written at or after
-// before (zero: none), so that it can run while uploads are served: the
-// server starts it after listening, with its start time (issue 16: no
-// full-table scan before the first answer).
-func (s *Service) SweepBefore(ctx context.Context, before time.Time) error {
+func (s *Service) Sweep(ctx context.Context) error {
 	if err := s.Expire(ctx); err != nil {
 		return err
 	}
@@ -209,19 +218,18 @@ func (s *Service) SweepBefore(ctx context.Context, before time.Time) error {
 	if err != nil {
 		return fmt.Errorf("avatars: sweep: %w", err)
 	}
-	entries, err := os.ReadDir(s.dir)
+	entries, err := s.entries(ctx)
 	if err != nil {
 		return fmt.Errorf("avatars: sweep: %w", err)
 	}
 	onDisk := map[string]bool{}
+	orphanBefore := s.now().UTC().Add(-pendingFor)
 	for _, e := range entries {
-		name := e.Name()
+		name := e.Name
 		switch {
-		case !before.IsZero() && !writtenBefore(e, before):
-			onDisk[name] = true
 		case strings.HasPrefix(name, ".upload-"):
 			_ = os.Remove(filepath.Join(s.dir, name))
-		case nameRe.MatchString(name) && !inUse[name]:
+		case nameRe.MatchString(name) && !inUse[name] && e.CreatedAt.Before(orphanBefore):
 			s.Remove(name)
 		default:
 			onDisk[name] = true
@@ -241,11 +249,6 @@ func (s *Service) SweepBefore(ctx context.Context, before time.Time) error {
 		s.log.Warn("users pointed at missing avatar files; reset to the blank avatar", "count", n)
 	}
 	return nil
-}
-
-func writtenBefore(e os.DirEntry, t time.Time) bool {
-	info, err := e.Info()
-	return err == nil && info.ModTime().Before(t)
 }
 
 // Expire forgets uploads older than an hour and removes their files. It

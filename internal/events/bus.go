@@ -11,6 +11,10 @@ const (
 	UserUpdated     = "userUpdated"     // a user was edited, renamed, or came online
 	UsersUpdated    = "usersUpdated"    // a user was created or deleted
 	SettingsUpdated = "settingsUpdated" // the settings changed
+	// SessionsChanged: sessions of Login ended (a logout everywhere, one
+	// session ended) with no change to the account itself, for caches of
+	// session validity. Not pushed to clients.
+	SessionsChanged = "sessionsChanged"
 )
 
 // Event is one change. Login is the account as clients knew it (the old
@@ -25,8 +29,9 @@ type Event struct {
 // whose buffer is full misses events, and learns it (Missed), so a slow
 // reader cannot slow the writer of a profile.
 type Bus struct {
-	mu   sync.Mutex
-	subs map[*Sub]struct{}
+	mu    sync.Mutex
+	subs  map[*Sub]struct{}
+	relay func(Event) // set by a bridge to other processes (pgevents)
 }
 
 // Sub is one subscription.
@@ -60,11 +65,32 @@ func (b *Bus) Unsubscribe(s *Sub) {
 	}
 }
 
-// Publish sends e to every subscriber that has room. A nil bus drops it.
+// Publish sends e to every subscriber that has room, and to the other
+// processes when a bridge relays them. A nil bus drops it.
 func (b *Bus) Publish(e Event) {
 	if b == nil {
 		return
 	}
+	b.Deliver(e)
+	b.mu.Lock()
+	relay := b.relay
+	b.mu.Unlock()
+	if relay != nil {
+		relay(e)
+	}
+}
+
+// Relay sends every event published here to fn too (which must not
+// block): a bridge to the other processes on the same database.
+func (b *Bus) Relay(fn func(Event)) {
+	b.mu.Lock()
+	b.relay = fn
+	b.mu.Unlock()
+}
+
+// Deliver sends e to this process's subscribers only: an event that came
+// from another process.
+func (b *Bus) Deliver(e Event) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	for s := range b.subs {
@@ -86,6 +112,18 @@ func (s *Sub) Missed() bool {
 	m := s.missed
 	s.missed = false
 	return m
+}
+
+// MissedAll tells every subscriber that events may have been lost (a
+// bridge lost its connection), so each refreshes everything.
+func (b *Bus) MissedAll() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for s := range b.subs {
+		s.mu.Lock()
+		s.missed = true
+		s.mu.Unlock()
+	}
 }
 
 // Subscribers is the number of live subscriptions.

@@ -175,3 +175,38 @@ func TestDatesAndPlurals(t *testing.T) {
 		t.Errorf("fr Date = %q", got)
 	}
 }
+
+// domainRE finds the domain's field phrases: fieldErr(field, "phrase") and
+// weakError{"phrase"}; the panel shows each through "domain.<phrase>".
+var domainRE = regexp.MustCompile(`fieldErr\([^,()]+, "([^"]+)"\)|weakError\{"([^"]+)"\}|return "(is too easy to guess)"`)
+
+// TestEveryDomainPhraseIsTranslated: a new refusal phrase in internal/users
+// fails here until the message files have it.
+func TestEveryDomainPhraseIsTranslated(t *testing.T) {
+	en := messages(t, "en.toml")
+	dir := filepath.Join("..", "users")
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := 0
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".go") || strings.HasSuffix(e.Name(), "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range domainRE.FindAllStringSubmatch(string(b), -1) {
+			phrase := m[1] + m[2] + m[3]
+			found++
+			if en["domain."+phrase] == nil {
+				t.Errorf("%s: the phrase %q has no message domain.%s", e.Name(), phrase, phrase)
+			}
+		}
+	}
+	if found < 10 {
+		t.Fatalf("found %d phrases: the scan is broken", found)
+	}
+}

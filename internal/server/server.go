@@ -16,6 +16,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/kmusers/kmusers/internal/api"
+	"github.com/kmusers/kmusers/internal/avatars"
 	"github.com/kmusers/kmusers/internal/online"
 	"github.com/kmusers/kmusers/internal/socketio"
 	"github.com/kmusers/kmusers/internal/web"
@@ -117,7 +118,16 @@ func caseFoldPaths(paths ...string) echo.MiddlewareFunc {
 // new name.
 func serveAvatar(files AvatarFiles) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		data, mime, ok := files.Open(c.Param("file"))
+		name := c.Param("file")
+		etag := avatars.ETag(name)
+		if etagMatches(c.Request().Header.Get("If-None-Match"), etag) {
+			// A name's bytes never change: the client's copy is current,
+			// and nothing needs reading (on PostgreSQL, from the database).
+			c.Response().Header().Set("ETag", etag)
+			c.Response().Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+			return c.NoContent(http.StatusNotModified)
+		}
+		data, mime, ok := files.Open(name)
 		if !ok {
 			return echo.NewHTTPError(http.StatusNotFound)
 		}
@@ -125,6 +135,7 @@ func serveAvatar(files AvatarFiles) echo.HandlerFunc {
 		h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
 		h.Set("Cache-Control", "public, max-age=31536000, immutable")
 		h.Set("Content-Disposition", "inline")
+		h.Set("ETag", etag)
 		return c.Blob(http.StatusOK, mime, data)
 	}
 }

@@ -29,6 +29,9 @@ var migrations = []migration{
 	{131, "nickname confusable skeleton", migrateV131},
 	{132, "audit trail", migrateV132},
 	{200, "logins unique whatever their case", migrateV200},
+	{210, "shared server keys", migrateV210},
+	{211, "shared login throttles", migrateV211},
+	{212, "avatar images in the database", migrateV212},
 	{250, "index of temporary guests", migrateV250},
 }
 

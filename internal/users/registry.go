@@ -9,6 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/kmusers/kmusers/internal/events"
 )
 
 // Kinds of session in the registry.
@@ -218,6 +220,7 @@ func (s *Service) EndSession(ctx context.Context, actor *User, login, idOrHandle
 		return ErrNotFound
 	}
 	s.audit(ctx, actor.Login, login, AuditSessionEnded, "session", (&Session{ID: id}).Handle())
+	s.publish(events.SessionsChanged, login, "")
 	return nil
 }
 
@@ -229,6 +232,7 @@ func (s *Service) EndSessions(ctx context.Context, login string) error {
 		return fmt.Errorf("users: end sessions of %s: %w", login, err)
 	}
 	s.audit(ctx, "", login, AuditSessionEnded, "session", "all")
+	s.publish(events.SessionsChanged, login, "")
 	return nil
 }
 

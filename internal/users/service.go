@@ -38,6 +38,9 @@ type Options struct {
 	// stay), and no security codes drawn or logged (every code is refused).
 	Tool   bool
 	Events *events.Bus // may be nil: nobody listens to changes
+	// Limiters makes the login and reset-mail limiters (nil: in memory; a
+	// shared database gives shared ones, see SharedLimiter).
+	Limiters Limiters
 	// LoginSlots bounds the bcrypt compares of logins running at once, with
 	// a short queue behind (0: no bound). The server passes one fewer than
 	// the cores (DefaultLoginSlots).
@@ -55,13 +58,13 @@ type Service struct {
 	onlineWindow   time.Duration
 	tokenLife      time.Duration
 	auditRetention time.Duration
-	ipLimit        *throttle.Limiter
-	loginLimit     *throttle.Limiter
-	deviceLimit    *throttle.Limiter
-	deviceKey      []byte            // signs device cookies
-	signups        *throttle.Bucket  // account creations per address
-	resetLimit     *throttle.Limiter // reset mails per account
-	bcrypt         *bcryptSlots      // local logins' compares (bcrypt_slots.go)
+	ipLimit        Limiter
+	loginLimit     Limiter
+	deviceLimit    Limiter
+	deviceKey      []byte           // signs device cookies
+	signups        *throttle.Bucket // account creations per address
+	resetLimit     Limiter          // reset mails per account
+	bcrypt         *bcryptSlots     // local logins' compares (bcrypt_slots.go)
 
 	avatars  AvatarFiles
 	anime    AnimeLists
@@ -102,6 +105,9 @@ func New(ctx context.Context, o Options) (*Service, error) {
 	if o.SignupBurst <= 0 {
 		o.SignupBurst = 10
 	}
+	if o.Limiters == nil {
+		o.Limiters = memoryLimiters(o.Now)
+	}
 	h, err := NewHasher(o.BcryptCost)
 	if err != nil {
 		return nil, fmt.Errorf("users: hasher: %w", err)
@@ -110,12 +116,12 @@ func New(ctx context.Context, o Options) (*Service, error) {
 		store: o.Store, hasher: h, tokens: NewTokens(o.JWTSecret), log: o.Log, now: o.Now,
 		onlineWindow: o.OnlineWindow, tokenLife: o.TokenLife, auditRetention: o.AuditRetention, avatars: o.Avatars,
 		anime: o.Anime, remote: o.Remote, avatarIO: o.AvatarIO, events: o.Events,
-		ipLimit:     throttle.New(ipFailures, failureWindow, o.Now),
-		loginLimit:  throttle.New(loginFailures, failureWindow, o.Now),
-		deviceLimit: throttle.New(loginFailures, failureWindow, o.Now),
+		ipLimit:     o.Limiters("ip", ipFailures, failureWindow),
+		loginLimit:  o.Limiters("login", loginFailures, failureWindow),
+		deviceLimit: o.Limiters("device", loginFailures, failureWindow),
 		deviceKey:   derive(o.JWTSecret, "kmusers device cookie"),
 		signups:     throttle.NewBucket(o.SignupsPerHour, o.SignupBurst, o.Now),
-		resetLimit:  throttle.New(resetMails, ResetLinkLife, o.Now),
+		resetLimit:  o.Limiters("reset", resetMails, ResetLinkLife),
 		bcrypt:      newBcryptSlots(o.LoginSlots),
 	}
 	if o.Tool {

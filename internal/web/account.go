@@ -56,11 +56,11 @@ func (h *Handler) accountUpdate(c echo.Context) error {
 		return h.renderAccount(c, http.StatusConflict, f, partials.NewForm())
 	}
 	if err != nil {
-		if !fieldError(f, err) {
+		if !fieldError(c.Request().Context(), f, err) {
 			return err
 		}
 		return h.renderAccount(c, statusFor(err), f, partials.NewForm())
 	}
-	flash(c, "Your profile is saved.")
+	flash(c, "flash.profile_saved")
 	return redirect(c, "/account")
 }

@@ -34,15 +34,15 @@ var refreshMessages = []struct {
 	err error
 	msg string
 }{
-	{users.ErrOnlineToken, "The online server did not accept your session: log in again."},
-	{users.ErrUnreachable, "The online server is not responding, so your previous list is kept. Try again later."},
-	{users.ErrRemoteDisabled, "The online server no longer hosts online accounts."},
-	{users.ErrOnlineDisabled, "Online accounts are disabled here."},
-	{users.ErrHostNotAllowed, "This online server is not allowed here."},
-	{animelist.ErrNoSource, "Choose the site of your anime list and fill in your name there first."},
-	{animelist.ErrBadName, "This is not a valid name for that site (Kitsu needs your numeric user id)."},
-	{animelist.ErrUserNotFound, "The site does not know that name."},
-	{animelist.ErrTooSoon, "Your list was fetched less than a minute ago: try again in a minute."},
+	{users.ErrOnlineToken, "error.online_token"},
+	{users.ErrUnreachable, "refresh.unreachable"},
+	{users.ErrRemoteDisabled, "refresh.remote_disabled"},
+	{users.ErrOnlineDisabled, "refresh.online_disabled"},
+	{users.ErrHostNotAllowed, "error.host_not_allowed"},
+	{animelist.ErrNoSource, "refresh.no_source"},
+	{animelist.ErrBadName, "refresh.bad_name"},
+	{animelist.ErrUserNotFound, "refresh.user_not_found"},
+	{animelist.ErrTooSoon, "refresh.too_soon"},
 	{animelist.ErrNotConfigured, "This server is not set up to fetch lists from that site."},
 }
 
@@ -61,10 +61,10 @@ func (h *Handler) accountRefreshAnimeList(c echo.Context) error {
 		if fresh, rerr := h.users.UserByLogin(ctx, u.Login); rerr == nil {
 			u = fresh
 		}
-		flash(c, "Your anime list is up to date: "+strconv.Itoa(len(u.AnimeListIDs))+" anime.")
+		flash(c, "flash.anime_updated", map[string]any{"Count": len(u.AnimeListIDs)})
 		return redirect(c, "/account")
 	}
-	msg := "The site did not answer properly, so your previous list is kept. Try again later."
+	msg := "refresh.failed"
 	for _, m := range refreshMessages {
 		if errors.Is(err, m.err) {
 			msg = m.msg

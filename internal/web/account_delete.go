@@ -31,7 +31,7 @@ func (h *Handler) accountDelete(c echo.Context) error {
 			return err
 		}
 		f := partials.NewForm()
-		fieldError(f, err)
+		fieldError(c.Request().Context(), f, err)
 		renameField(f, "old_password", "password") // this form's password field is "password"
 		return h.renderAccountDelete(c, statusFor(err), f)
 	}
@@ -39,6 +39,6 @@ func (h *Handler) accountDelete(c echo.Context) error {
 		return err
 	}
 	h.endSession(c)
-	flash(c, "Your account is deleted.")
+	flash(c, "flash.account_deleted")
 	return redirect(c, "/login")
 }

@@ -66,7 +66,7 @@ func (h *Handler) accountConvert(c echo.Context) error {
 	if err != nil {
 		// The one mapping of errors to words, shown on the conversion's field.
 		words := partials.NewForm()
-		if !fieldError(words, err) {
+		if !fieldError(c.Request().Context(), words, err) {
 			return err
 		}
 		for _, msg := range words.Errors {
@@ -84,11 +84,11 @@ func (h *Handler) accountConvert(c echo.Context) error {
 	setOnlineToken(c, res.OnlineToken)
 	switch {
 	case res.User.IsOnline():
-		flash(c, "Your account is now the online account "+res.User.Login+".")
+		flash(c, "flash.now_online", map[string]any{"Login": res.User.Login})
 	case res.Renamed:
-		flash(c, "Your account is local again. Its name was taken here, so it is now "+res.User.Login+".")
+		flash(c, "flash.local_renamed", map[string]any{"Login": res.User.Login})
 	default:
-		flash(c, "Your account is local again: "+res.User.Login+".")
+		flash(c, "flash.local_again", map[string]any{"Login": res.User.Login})
 	}
 	return redirect(c, "/account")
 }
@@ -107,7 +107,7 @@ func (h *Handler) resetLink(c echo.Context) error {
 	f := partials.NewForm()
 	pw := c.FormValue("password")
 	if pw != c.FormValue("password_again") {
-		fieldError(f, errPasswordsDiffer)
+		fieldError(c.Request().Context(), f, errPasswordsDiffer)
 		return render(c, http.StatusUnprocessableEntity, pages.ResetLink(h.page(c, "Choose a new password"), f, true))
 	}
 	login, err := h.users.ResetWithToken(c.Request().Context(), c.Param("token"), pw)
@@ -115,7 +115,7 @@ func (h *Handler) resetLink(c echo.Context) error {
 		return render(c, http.StatusNotFound, pages.ResetLink(h.page(c, "Choose a new password"), f, false))
 	}
 	if err != nil {
-		if !fieldError(f, err) {
+		if !fieldError(c.Request().Context(), f, err) {
 			return err
 		}
 		return render(c, statusFor(err), pages.ResetLink(h.page(c, "Choose a new password"), f, true))
@@ -123,6 +123,6 @@ func (h *Handler) resetLink(c echo.Context) error {
 	if v := viewer(c); v != nil && v.Login == login {
 		h.endSession(c)
 	}
-	flash(c, "Your password is changed. Log in with it.")
+	flash(c, "flash.password_set_login")
 	return redirect(c, "/login")
 }

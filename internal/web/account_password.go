@@ -14,12 +14,12 @@ func (h *Handler) accountPassword(c echo.Context) error {
 	u, err := h.editMine(c, p)
 	if err != nil {
 		pw := partials.NewForm()
-		if !fieldError(pw, err) {
+		if !fieldError(c.Request().Context(), pw, err) {
 			return err
 		}
 		return h.renderAccount(c, statusFor(err), formFromUser(viewer(c)), pw)
 	}
 	current(c).user = u
-	flash(c, "Your password is changed. Other browsers and apps are logged out.")
+	flash(c, "flash.password_changed")
 	return redirect(c, "/account")
 }

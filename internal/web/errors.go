@@ -1,56 +1,60 @@
 package web
 
 import (
+	"context"
 	"errors"
+
+	"github.com/kmusers/kmusers/internal/i18n"
 
 	"github.com/kmusers/kmusers/internal/avatars"
 	"github.com/kmusers/kmusers/internal/users"
 	"github.com/kmusers/kmusers/views/partials"
 )
 
-// fieldMessages is the one mapping from domain errors to the panel's words,
-// and the field each belongs to ("form" for the whole form).
+// fieldMessages is the one mapping from domain errors to the panel's words
+// (message IDs of internal/i18n/locales), and the field each belongs to
+// ("form" for the whole form).
 var fieldMessages = []struct {
 	err          error
 	field, words string
 }{
-	{users.ErrLoginInvalid, "login", "Use 1 to 64 lowercase letters, digits, dots, dashes or underscores."},
-	{users.ErrLoginTaken, "login", "This name is already taken."},
-	{users.ErrNicknameTaken, "nickname", "This nickname is already taken."},
-	{users.ErrPasswordEmpty, "password", "Choose a password."},
-	{users.ErrPasswordTooShort, "password", "Use at least 8 characters."},
-	{users.ErrPasswordTooLong, "password", "Use at most 72 bytes."},
-	{users.ErrGuestWithPassword, "password", "Guests have no password: leave it empty."},
-	{users.ErrAdminProtected, "form", "The admin account is protected: it cannot be renamed, demoted, deleted or given a password."},
-	{users.ErrWrongPassword, "old_password", "This is not your current password."},
-	{users.ErrBadCredentials, "form", "Wrong login or password."},
-	{users.ErrTooManyAttempts, "form", "Too many tries. Wait a few minutes and try again."},
-	{users.ErrBusy, "form", "The server is busy: try again in a moment."},
-	{users.ErrCodeLocked, "security_code", "Too many wrong codes: a new one was logged. Wait a minute."},
-	{users.ErrWrongCode, "security_code", "Wrong security code."},
-	{users.ErrCodeNeeded, "security_code", "A security code is needed to sign up: ask the karaoke's operator."},
-	{users.ErrUnauthorized, "security_code", "A valid security code is needed for this."},
-	{users.ErrCreationDisabled, "form", "Account creation is disabled on this karaoke."},
-	{users.ErrInvalidAvatar, "avatar", "This upload cannot be used: upload the picture again."},
-	{users.ErrUnreachable, "form", "The online server is not responding. Try again later."},
-	{users.ErrOnlineAdmin, "login", "Admin accounts cannot be online accounts."},
-	{users.ErrOnlineDisabled, "server", "Online accounts are disabled on this karaoke."},
-	{users.ErrHostNotAllowed, "server", "This online server is not allowed here."},
-	{users.ErrOnlineTaken, "login", "This name is already taken on that online server."},
-	{users.ErrRemoteDisabled, "server", "That online server does not take online accounts."},
-	{users.ErrRemoteCreate, "form", "The online server refused to create the account."},
-	{users.ErrOnlineToken, "form", "The online server did not accept your session: log in again."},
-	{users.ErrAlreadyOnline, "form", "This account is already an online account."},
-	{users.ErrNotOnline, "form", "This account is not an online account."},
-	{users.ErrResetLinkExpire, "form", "This link is unknown, already used or expired."},
-	{users.ErrGuestsNotAllowed, "form", "Guest login is disabled."},
-	{users.ErrNoGuestAvailable, "form", "Every guest account is in use. Try again later."},
-	{users.ErrNotFound, "form", "There is no such user."},
-	{users.ErrCannotChangeType, "type", "You cannot change your own role."},
-	{avatars.ErrUnsupported, "avatar", "Use a PNG, JPEG, GIF or WebP picture."},
-	{avatars.ErrInvalid, "avatar", "This picture cannot be read, or is over 40 megapixels."},
-	{avatars.ErrTooLarge, "avatar", "This picture is too big (max 8 MiB)."},
-	{avatars.ErrTooManyUploads, "avatar", "Too many pictures sent: wait a while, or use one you sent."},
+	{users.ErrLoginInvalid, "login", "error.login_invalid"},
+	{users.ErrLoginTaken, "login", "error.login_taken"},
+	{users.ErrNicknameTaken, "nickname", "error.nickname_taken"},
+	{users.ErrPasswordEmpty, "password", "error.password_empty"},
+	{users.ErrPasswordTooShort, "password", "error.password_too_short"},
+	{users.ErrPasswordTooLong, "password", "error.password_too_long"},
+	{users.ErrGuestWithPassword, "password", "error.guest_with_password"},
+	{users.ErrAdminProtected, "form", "error.admin_protected"},
+	{users.ErrWrongPassword, "old_password", "error.wrong_password"},
+	{users.ErrBadCredentials, "form", "error.bad_credentials"},
+	{users.ErrTooManyAttempts, "form", "error.too_many_attempts"},
+	{users.ErrBusy, "form", "error.busy"},
+	{users.ErrCodeLocked, "security_code", "error.code_locked"},
+	{users.ErrWrongCode, "security_code", "error.wrong_code"},
+	{users.ErrCodeNeeded, "security_code", "error.code_needed"},
+	{users.ErrUnauthorized, "security_code", "error.unauthorized"},
+	{users.ErrCreationDisabled, "form", "error.creation_disabled"},
+	{users.ErrInvalidAvatar, "avatar", "error.invalid_avatar"},
+	{users.ErrUnreachable, "form", "error.unreachable"},
+	{users.ErrOnlineAdmin, "login", "error.online_admin"},
+	{users.ErrOnlineDisabled, "server", "error.online_disabled"},
+	{users.ErrHostNotAllowed, "server", "error.host_not_allowed"},
+	{users.ErrOnlineTaken, "login", "error.online_taken"},
+	{users.ErrRemoteDisabled, "server", "error.remote_disabled"},
+	{users.ErrRemoteCreate, "form", "error.remote_create"},
+	{users.ErrOnlineToken, "form", "error.online_token"},
+	{users.ErrAlreadyOnline, "form", "error.already_online"},
+	{users.ErrNotOnline, "form", "error.not_online"},
+	{users.ErrResetLinkExpire, "form", "error.reset_link_expire"},
+	{users.ErrGuestsNotAllowed, "form", "error.guests_not_allowed"},
+	{users.ErrNoGuestAvailable, "form", "error.no_guest_available"},
+	{users.ErrNotFound, "form", "error.not_found"},
+	{users.ErrCannotChangeType, "type", "error.cannot_change_type"},
+	{avatars.ErrUnsupported, "avatar", "error.avatar_unsupported"},
+	{avatars.ErrInvalid, "avatar", "error.avatar_invalid"},
+	{avatars.ErrTooLarge, "avatar", "error.avatar_too_large"},
+	{avatars.ErrTooManyUploads, "avatar", "error.avatar_too_many_uploads"},
 }
 
 // Refusals that the panel itself decides, before the domain is asked; their
@@ -67,10 +71,10 @@ var panelMessages = []struct {
 	err          error
 	field, words string
 }{
-	{errSetupCode, "security_code", "Type the security code from the server's log."},
-	{errNoRole, "type", "Choose a role."},
-	{errPasswordsDiffer, "password_again", "The two passwords differ."},
-	{errSelfDemotion, "type", "You are about to remove your own operator rights: you will no longer be able to come back to this page. Tick the box below to confirm, or keep the role Operator."},
+	{errSetupCode, "security_code", "error.setup_code"},
+	{errNoRole, "type", "error.no_role"},
+	{errPasswordsDiffer, "password_again", "error.passwords_differ"},
+	{errSelfDemotion, "type", "error.self_demotion"},
 }
 
 // fieldAliases are the domain's names of fields that the forms call otherwise.
@@ -79,7 +83,7 @@ var fieldAliases = map[string]string{"role": "type"}
 // fieldError puts every message of err on its field of f, labelled as the
 // page labels it; false when err is not a form error. The domain may refuse
 // several fields at once (errors.Join): each gets its message.
-func fieldError(f partials.Form, err error) bool {
+func fieldError(ctx context.Context, f partials.Form, err error) bool {
 	if fes := fieldErrors(err); len(fes) > 0 {
 		for _, fe := range fes {
 			name := fe.Field
@@ -89,12 +93,12 @@ func fieldError(f partials.Form, err error) bool {
 			if a, ok := fieldAliases[name]; ok {
 				name = a
 			}
-			f.Errors[name] = f.Label(name) + " " + fe.Message + "."
+			f.Errors[name] = i18n.T(ctx, "field.message", map[string]any{"Label": f.Label(ctx, name), "Message": domainWords(ctx, fe.Message)})
 		}
 		return true
 	}
 	if errors.Is(err, users.ErrPasswordTooWeak) {
-		f.Errors["password"] = "This password " + users.WeakReason(err) + ": choose another."
+		f.Errors["password"] = i18n.T(ctx, "field.weak_password", map[string]any{"Reason": domainWords(ctx, users.WeakReason(err))})
 		return true
 	}
 	for _, table := range [][]struct {
@@ -103,7 +107,7 @@ func fieldError(f partials.Form, err error) bool {
 	}{panelMessages, fieldMessages} {
 		for _, m := range table {
 			if errors.Is(err, m.err) {
-				f.Errors[m.field] = m.words
+				f.Errors[m.field] = i18n.T(ctx, m.words)
 				return true
 			}
 		}
@@ -144,4 +148,16 @@ func renameField(f partials.Form, from, to string) {
 		delete(f.Errors, from)
 		f.Errors[to] = msg
 	}
+}
+
+// domainWords are the domain's field messages ("is too long") in the
+// language of ctx: each phrase the domain says has a message "domain.<phrase>"
+// (a test reads the domain's phrases from its source). A phrase with no
+// translation, one built with a value, stays as the domain said it.
+func domainWords(ctx context.Context, phrase string) string {
+	id := "domain." + phrase
+	if s := i18n.T(ctx, id); s != id {
+		return s
+	}
+	return phrase
 }

@@ -80,6 +80,9 @@ func (h *Handler) liveEvents(c echo.Context) error {
 			if !ok {
 				return nil
 			}
+			if e.Kind == events.SessionsChanged {
+				continue // nothing the pages show
+			}
 			list = true
 			user = user || sub.Missed() || (watch != "" && (e.Login == watch || e.NewLogin == watch))
 			if flush == nil {

@@ -44,7 +44,7 @@ func (h *Handler) login(c echo.Context) error {
 	res, err := h.users.PanelLogin(c.Request().Context(), c.RealIP(), username, c.FormValue("password"),
 		optional(c.FormValue("security_code")), f.Checked("remember"))
 	if err != nil {
-		if !fieldError(f, err) {
+		if !fieldError(c.Request().Context(), f, err) {
 			return err
 		}
 		renameField(f, "login", "username")
@@ -58,9 +58,9 @@ func (h *Handler) login(c echo.Context) error {
 	setOnlineToken(c, res.OnlineToken)
 	switch {
 	case res.Promoted:
-		flash(c, "You are now an operator.")
+		flash(c, "flash.now_operator")
 	case optional(c.FormValue("security_code")) != nil && res.User.Type != users.TypeOperator:
-		flash(c, "The security code was wrong: you are logged in with your usual rights.")
+		flash(c, "flash.code_wrong")
 	}
 	return redirect(c, localPath(f.V("next"), "/users"))
 }
@@ -79,7 +79,7 @@ func (h *Handler) loginGuest(c echo.Context) error {
 	u, row, err := h.users.PanelLoginGuest(c.Request().Context())
 	if err != nil {
 		f := partials.NewForm()
-		if !fieldError(f, err) {
+		if !fieldError(c.Request().Context(), f, err) {
 			return err
 		}
 		return h.renderLogin(c, statusFor(err), f)
@@ -103,6 +103,6 @@ func (h *Handler) logout(c echo.Context) error {
 		}
 	}
 	h.endSession(c)
-	flash(c, "You are logged out.")
+	flash(c, "flash.logged_out")
 	return redirect(c, "/login")
 }

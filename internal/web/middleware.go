@@ -62,7 +62,7 @@ func (h *Handler) csrfMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		if r.Header.Get("Sec-Fetch-Site") == "cross-site" || !sameOrigin(r) {
 			h.users.Refused(r.Context(), users.AuditCSRF, r.Method+" "+c.Path()+" from another site")
-			return h.forbidden(c, "This request came from another site.")
+			return h.forbidden(c, "refusal.other_site")
 		}
 		if err := readMultipart(c); err != nil { // the token may follow a large picture
 			return h.badForm(c, err)
@@ -74,7 +74,7 @@ func (h *Handler) csrfMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		if want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
 			h.users.Refused(r.Context(), users.AuditCSRF, r.Method+" "+c.Path())
-			return h.forbidden(c, "Your form expired. Reload the page and try again.")
+			return h.forbidden(c, "refusal.form_expired")
 		}
 		return next(c)
 	}
@@ -135,7 +135,7 @@ func (h *Handler) requireMember(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		if u.Type == users.TypeGuest {
 			h.users.Refused(c.Request().Context(), users.AuditForbidden, c.Request().Method+" "+c.Path())
-			return h.forbidden(c, "Guests cannot do this: create an account.")
+			return h.forbidden(c, "refusal.guests")
 		}
 		return next(c)
 	}
@@ -145,7 +145,7 @@ func (h *Handler) requireOperator(next echo.HandlerFunc) echo.HandlerFunc {
 	return h.requireMember(func(c echo.Context) error {
 		if viewer(c).Type != users.TypeOperator {
 			h.users.Refused(c.Request().Context(), users.AuditForbidden, c.Request().Method+" "+c.Path())
-			return h.forbidden(c, "Only operators can do this.")
+			return h.forbidden(c, "refusal.operators")
 		}
 		return next(c)
 	})

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"github.com/kmusers/kmusers/internal/i18n"
 	"net/http"
 
 	"github.com/a-h/templ"
@@ -39,23 +40,42 @@ func (h *Handler) page(c echo.Context, title string) layout.Page {
 	s := current(c)
 	csrf, _ := s.raw.Values["csrf"].(string)
 	set := h.users.Settings()
-	return layout.Page{Title: title, CSRF: csrf, User: s.user, Flash: takeFlash(c), Path: c.Request().URL.Path,
+	return layout.Page{Title: pageTitle(c, title), CSRF: csrf, User: s.user, Flash: takeFlash(c), Path: c.Request().URL.Path,
 		Closed: set.FrontendMode == users.FrontendClosed, SignupOpen: set.AllowUserCreation && set.FrontendMode != users.FrontendClosed}
 }
 
+// message answers a page of one heading and one text, both message IDs.
 func (h *Handler) message(c echo.Context, status int, heading, text string) error {
+	ctx := c.Request().Context()
+	heading, text = i18n.T(ctx, heading), i18n.T(ctx, text)
 	return render(c, status, pages.Message(h.page(c, heading), heading, text))
 }
 
 func (h *Handler) forbidden(c echo.Context, why string) error {
-	return h.message(c, http.StatusForbidden, "Not allowed", why)
+	return h.message(c, http.StatusForbidden, "refusal.not_allowed", why)
 }
 
 func (h *Handler) notFound(c echo.Context) error {
-	return h.message(c, http.StatusNotFound, "Not found", "There is no such page or user.")
+	return h.message(c, http.StatusNotFound, "refusal.not_found", "refusal.no_such_page")
 }
 
 func (h *Handler) closed(c echo.Context) error {
-	return h.message(c, http.StatusServiceUnavailable, "The karaoke is closed",
-		"The operators have closed the interface for now. Come back later!")
+	return h.message(c, http.StatusServiceUnavailable, "refusal.closed",
+		"refusal.closed_text")
+}
+
+// titleIDs are the messages of the pages' titles, which handlers name in
+// English; a title made with a name ("Edit olga") is said as it is.
+var titleIDs = map[string]string{
+	"Choose a new password": "reset_link.title", "Set up": "title.setup", "New user": "nav.new_user",
+	"Settings": "nav.settings", "Reset a password": "reset.title", "Sign up": "nav.signup",
+	"My anime songs": "nav.anime", "My account": "nav.account", "Log out": "nav.logout", "Log in": "nav.login",
+	"Delete my account": "account.delete", "Audit trail": "audit.title",
+}
+
+func pageTitle(c echo.Context, title string) string {
+	if id, ok := titleIDs[title]; ok {
+		return i18n.T(c.Request().Context(), id)
+	}
+	return title
 }

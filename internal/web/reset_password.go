@@ -19,12 +19,12 @@ func (h *Handler) resetPassword(c echo.Context) error {
 	f := formOf(c, "username")
 	err := h.users.ResetPassword(c.Request().Context(), f.V("username"), c.FormValue("password"), optional(c.FormValue("security_code")))
 	if err != nil {
-		if !fieldError(f, err) {
+		if !fieldError(c.Request().Context(), f, err) {
 			return err
 		}
 		renameField(f, "login", "username")
 		return render(c, statusFor(err), pages.ResetPassword(h.page(c, "Reset a password"), f))
 	}
-	flash(c, "The password is set. Log in with it.")
+	flash(c, "flash.password_set")
 	return redirect(c, "/login")
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
+	"github.com/kmusers/kmusers/internal/i18n"
 	"net"
 	"net/http"
 	"strings"
@@ -164,9 +165,11 @@ func (h *Handler) saveSession(c echo.Context) error {
 }
 
 // flash keeps a message for the next page.
-func flash(c echo.Context, msg string) {
+// flash keeps a message for the next page, in the request's language: id is
+// a message of internal/i18n/locales, data fills it.
+func flash(c echo.Context, id string, data ...map[string]any) {
 	s := current(c)
-	s.raw.Values["flash"] = msg
+	s.raw.Values["flash"] = i18n.T(c.Request().Context(), id, data...)
 	s.changed = true
 }
 

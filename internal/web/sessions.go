@@ -47,10 +47,10 @@ func (h *Handler) accountSessionEnd(c echo.Context) error {
 	}
 	if _, _, err := h.users.ResumePanelSession(c.Request().Context(), current(c).id); err != nil {
 		h.endSession(c)
-		flash(c, "You are logged out.")
+		flash(c, "flash.logged_out")
 		return redirect(c, "/login")
 	}
-	flash(c, "The session is ended.")
+	flash(c, "flash.session_ended")
 	return redirect(c, "/account")
 }
 
@@ -60,7 +60,7 @@ func (h *Handler) accountLogoutEverywhere(c echo.Context) error {
 		return err
 	}
 	h.endSession(c)
-	flash(c, "You are logged out everywhere.")
+	flash(c, "flash.logged_out_everywhere")
 	return redirect(c, "/login")
 }
 
@@ -74,7 +74,7 @@ func (h *Handler) userSessionEnd(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	flash(c, "The session is ended.")
+	flash(c, "flash.session_ended")
 	return redirect(c, "/users/"+users.NormalizeLogin(login))
 }
 

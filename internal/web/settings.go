@@ -47,11 +47,11 @@ func (h *Handler) settingsSave(c echo.Context) error {
 		OnlineDefaultHost: f.V("online_default_host"), OnlineAllowedHosts: users.ParseHosts(f.V("online_allowed_hosts")),
 	}
 	if err := h.users.SaveSettings(c.Request().Context(), s); err != nil {
-		if !fieldError(f, err) {
+		if !fieldError(c.Request().Context(), f, err) {
 			return err
 		}
 		return render(c, http.StatusUnprocessableEntity, pages.Settings(h.page(c, "Settings"), f))
 	}
-	flash(c, "Settings saved.")
+	flash(c, "flash.settings_saved")
 	return redirect(c, "/settings")
 }

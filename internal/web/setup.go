@@ -36,11 +36,11 @@ func (h *Handler) setup(c echo.Context) error {
 	in := users.NewAccount{Login: f.V("login"), Password: c.FormValue("password"), Role: "admin",
 		Code: optional(c.FormValue("security_code")), Nickname: typedNickname(f.V("login"))}
 	if in.Code == nil {
-		fieldError(f, errSetupCode)
+		fieldError(c.Request().Context(), f, errSetupCode)
 		return render(c, http.StatusUnprocessableEntity, pages.Setup(h.page(c, "Set up"), f))
 	}
 	if err := h.users.Create(ctx, nil, in); err != nil {
-		if !fieldError(f, err) {
+		if !fieldError(c.Request().Context(), f, err) {
 			return err
 		}
 		return render(c, statusFor(err), pages.Setup(h.page(c, "Set up"), f))
@@ -52,7 +52,7 @@ func (h *Handler) setup(c echo.Context) error {
 	h.setupDone.Store(true)
 	h.startSession(c, res.User, res.Session)
 	h.setDevice(c, res.Device)
-	flash(c, "Your operator account is ready.")
+	flash(c, "flash.operator_ready")
 	return redirect(c, "/users")
 }
 

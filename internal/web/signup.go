@@ -30,7 +30,7 @@ func (h *Handler) signup(c echo.Context) error {
 	in := users.NewAccount{Login: f.V("login"), Password: c.FormValue("password"), Nickname: nick,
 		Code: optional(c.FormValue("security_code"))}
 	if err := h.users.Create(ctx, nil, in); err != nil {
-		if !fieldError(f, err) {
+		if !fieldError(c.Request().Context(), f, err) {
 			return err
 		}
 		return h.renderSignup(c, statusFor(err), f)
@@ -41,6 +41,6 @@ func (h *Handler) signup(c echo.Context) error {
 	}
 	h.startSession(c, res.User, res.Session)
 	h.setDevice(c, res.Device)
-	flash(c, "Welcome! Your account is ready.")
+	flash(c, "flash.welcome")
 	return redirect(c, "/account")
 }

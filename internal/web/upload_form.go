@@ -132,7 +132,7 @@ func tooLargeOr(err error) error {
 func (h *Handler) badForm(c echo.Context, err error) error {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
-		return h.message(c, http.StatusRequestEntityTooLarge, "Too big", "This form sent too much: a picture may be up to 8 MiB.")
+		return h.message(c, http.StatusRequestEntityTooLarge, "refusal.too_big", "refusal.too_big_text")
 	}
-	return h.message(c, http.StatusBadRequest, "Unreadable form", "This form could not be read. Reload the page and try again.")
+	return h.message(c, http.StatusBadRequest, "refusal.unreadable", "refusal.unreadable_text")
 }

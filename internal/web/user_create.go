@@ -25,16 +25,16 @@ func (h *Handler) userCreate(c echo.Context) error {
 	f.Operator = true
 	role, ok := roleOfType[f.V("type")]
 	if !ok {
-		fieldError(f, errNoRole)
+		fieldError(c.Request().Context(), f, errNoRole)
 		return render(c, http.StatusUnprocessableEntity, pages.UserForm(h.page(c, "New user"), f, pages.EditView{}))
 	}
 	in := users.NewAccount{Login: f.V("login"), Nickname: f.V("nickname"), Password: c.FormValue("password"), Role: role}
 	if err := h.users.Create(c.Request().Context(), viewer(c), in); err != nil {
-		if !fieldError(f, err) {
+		if !fieldError(c.Request().Context(), f, err) {
 			return err
 		}
 		return render(c, statusFor(err), pages.UserForm(h.page(c, "New user"), f, pages.EditView{}))
 	}
-	flash(c, "User "+users.NormalizeLogin(in.Login)+" created.")
+	flash(c, "flash.user_created", map[string]any{"Login": users.NormalizeLogin(in.Login)})
 	return redirect(c, "/users/"+users.NormalizeLogin(in.Login))
 }

@@ -36,10 +36,10 @@ func (h *Handler) userDelete(c echo.Context) error {
 	case err != nil:
 		return err
 	}
-	flash(c, "User "+users.NormalizeLogin(loginParam(c))+" deleted.")
+	flash(c, "flash.user_deleted", map[string]any{"Login": users.NormalizeLogin(loginParam(c))})
 	return redirect(c, "/users")
 }
 
 func (h *Handler) adminUndeletable(c echo.Context) error {
-	return h.forbidden(c, "The admin account cannot be deleted.")
+	return h.forbidden(c, "refusal.admin_delete")
 }

@@ -51,7 +51,7 @@ func (h *Handler) userEdit(c echo.Context) error {
 	if view.Self && target.Type == users.TypeOperator && p.Type.Set && p.Type.V != users.TypeOperator &&
 		c.FormValue("confirm_demote") != "yes" {
 		// An operator giving up the role is asked once more (no script needed).
-		fieldError(f, errSelfDemotion)
+		fieldError(c.Request().Context(), f, errSelfDemotion)
 		view.ConfirmDemote = true
 		return render(c, http.StatusUnprocessableEntity, pages.UserForm(h.page(c, "Edit "+target.Login), f, view))
 	}
@@ -66,12 +66,12 @@ func (h *Handler) userEdit(c echo.Context) error {
 		return render(c, http.StatusConflict, pages.UserForm(h.page(c, "Edit "+target.Login), f, view))
 	}
 	if err != nil {
-		if !fieldError(f, err) {
+		if !fieldError(c.Request().Context(), f, err) {
 			return err
 		}
 		return render(c, statusFor(err), pages.UserForm(h.page(c, "Edit "+target.Login), f, view))
 	}
-	flash(c, "Saved.")
+	flash(c, "flash.saved")
 	return redirect(c, "/users/"+u.Login)
 }
 

@@ -7,16 +7,19 @@ import (
 	"github.com/kmusers/kmusers/views/partials"
 )
 
+// The labels of these choices are message IDs (internal/i18n/locales),
+// translated where the choice is drawn; names of countries and languages
+// are English names, drawn as they are.
 var (
-	languageOptions = codeOptions(iso.Languages, "No preference")
-	countryOptions  = codeOptions(iso.Countries, "Not said")
-	typeOptions     = []partials.Option{{Value: "1", Label: "User"}, {Value: "0", Label: "Operator"}, {Value: "2", Label: "Guest"}}
-	animeOptions    = []partials.Option{{Value: "", Label: "None"}, {Value: "anilist", Label: "AniList"}, {Value: "myanimelist", Label: "MyAnimeList"}, {Value: "kitsu", Label: "Kitsu"}}
-	uiLangOptions   = []partials.Option{{Value: "", Label: "Browser default"}, {Value: "en", Label: "English"}, {Value: "fr", Label: "French"}, {Value: "es", Label: "Spanish"}, {Value: "de", Label: "German"}, {Value: "it", Label: "Italian"}, {Value: "pt", Label: "Portuguese"}, {Value: "id", Label: "Indonesian"}, {Value: "ja", Label: "Japanese"}}
-	frontendOptions = []partials.Option{{Value: "2", Label: "Open"}, {Value: "1", Label: "Restricted"}, {Value: "0", Label: "Closed"}}
+	languageOptions = codeOptions(iso.Languages, "option.no_preference")
+	countryOptions  = codeOptions(iso.Countries, "option.not_said")
+	typeOptions     = []partials.Option{{Value: "1", Label: "option.type.user"}, {Value: "0", Label: "option.type.operator"}, {Value: "2", Label: "option.type.guest"}}
+	animeOptions    = []partials.Option{{Value: "", Label: "option.none"}, {Value: "anilist", Label: "AniList"}, {Value: "myanimelist", Label: "MyAnimeList"}, {Value: "kitsu", Label: "Kitsu"}}
+	uiLangOptions   = []partials.Option{{Value: "", Label: "option.lang.default"}, {Value: "en", Label: "option.lang.en"}, {Value: "fr", Label: "option.lang.fr"}, {Value: "es", Label: "option.lang.es"}, {Value: "de", Label: "option.lang.de"}, {Value: "it", Label: "option.lang.it"}, {Value: "pt", Label: "option.lang.pt"}, {Value: "id", Label: "option.lang.id"}, {Value: "ja", Label: "option.lang.ja"}}
+	frontendOptions = []partials.Option{{Value: "2", Label: "option.frontend.open"}, {Value: "1", Label: "option.frontend.restricted"}, {Value: "0", Label: "option.frontend.closed"}}
 	// sendstatsOptions keep "not asked yet" apart from "no" (KM asks again
 	// only while the answer is null).
-	sendstatsOptions = []partials.Option{{Value: "", Label: "Not asked yet"}, {Value: "yes", Label: "Yes"}, {Value: "no", Label: "No"}}
+	sendstatsOptions = []partials.Option{{Value: "", Label: "option.sendstats.unasked"}, {Value: "yes", Label: "option.yes"}, {Value: "no", Label: "option.no"}}
 	// SocialNetworks are the profile's networks, in display order.
 	SocialNetworks = []string{"discord", "twitch", "instagram", "mastodon", "bluesky", "gitlab", "anilist", "myanimelist", "kitsu"}
 )

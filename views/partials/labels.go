@@ -1,66 +1,70 @@
 package partials
 
 import (
+	"context"
 	"sort"
 	"strings"
+
+	"github.com/kmusers/kmusers/internal/i18n"
 )
 
-// label is a field's name as the person filling the form reads it. A form
-// about someone else (an operator's edit page) reads op when set.
+// label is a field's name as the person filling the form reads it, as
+// message IDs (internal/i18n/locales). A form about someone else (an
+// operator's edit page) reads op when set.
 type label struct{ name, self, op string }
 
 // labels are every form field's label, in the order the forms show them: the
 // fields' <label> and their error messages both read them, so a message
 // names the field as the page does ("Website", never "url").
 var labels = []label{
-	{"username", "Login", ""},
-	{"login", "Login", ""},
-	{"type", "Role", ""},
-	{"password", "Password", "New password"},
-	{"old_password", "Current password", ""},
-	{"password_again", "The same password again", ""},
-	{"server", "Online server", ""},
-	{"security_code", "Security code", ""},
-	{"avatar", "New avatar", ""},
-	{"nickname", "Nickname", ""},
-	{"bio", "About me", "About"},
-	{"url", "Website", ""},
-	{"email", "E-mail", ""},
-	{"location", "Country", ""},
-	{"language", "Interface language", ""},
-	{"main_series_lang", "Main language for song titles", ""},
-	{"fallback_series_lang", "Fallback language for song titles", ""},
-	{"social_discord", "Discord", ""},
-	{"social_twitch", "Twitch", ""},
-	{"social_instagram", "Instagram", ""},
-	{"social_mastodon", "Mastodon", ""},
-	{"social_bluesky", "Bluesky", ""},
-	{"social_gitlab", "GitLab", ""},
-	{"social_anilist", "AniList", ""},
-	{"social_myanimelist", "MyAnimeList", ""},
-	{"social_kitsu", "Kitsu", ""},
-	{"anime_list_to_fetch", "Anime list to use", ""},
-	{"flag_public", "Show my profile to everyone", "Profile shown to everyone"},
-	{"flag_displayfavorites", "Show my favorites on my profile", "Favorites shown on the profile"},
-	{"flag_parentsonly", "Hide songs meant for adults", ""},
-	{"flag_sendstats", "Send anonymous usage statistics", "Sends anonymous usage statistics"},
-	{"flag_tutorial_done", "I have seen the tutorial", "Has seen the tutorial"},
-	{"instance", "Online server", ""},
-	{"convert_password", "Password (to confirm)", ""},
-	{"frontend_mode", "Frontend", ""},
-	{"online_default_host", "Default online server", ""},
-	{"online_allowed_hosts", "Allowed online servers", ""},
-	{"remember", "Remember me for 30 days", ""},
+	{"username", "label.username", ""},
+	{"login", "label.login", ""},
+	{"type", "label.type", ""},
+	{"password", "label.password", "label.password.op"},
+	{"old_password", "label.old_password", ""},
+	{"password_again", "label.password_again", ""},
+	{"server", "label.server", ""},
+	{"security_code", "label.security_code", ""},
+	{"avatar", "label.avatar", ""},
+	{"nickname", "label.nickname", ""},
+	{"bio", "label.bio", "label.bio.op"},
+	{"url", "label.url", ""},
+	{"email", "label.email", ""},
+	{"location", "label.location", ""},
+	{"language", "label.language", ""},
+	{"main_series_lang", "label.main_series_lang", ""},
+	{"fallback_series_lang", "label.fallback_series_lang", ""},
+	{"social_discord", "label.social_discord", ""},
+	{"social_twitch", "label.social_twitch", ""},
+	{"social_instagram", "label.social_instagram", ""},
+	{"social_mastodon", "label.social_mastodon", ""},
+	{"social_bluesky", "label.social_bluesky", ""},
+	{"social_gitlab", "label.social_gitlab", ""},
+	{"social_anilist", "label.social_anilist", ""},
+	{"social_myanimelist", "label.social_myanimelist", ""},
+	{"social_kitsu", "label.social_kitsu", ""},
+	{"anime_list_to_fetch", "label.anime_list_to_fetch", ""},
+	{"flag_public", "label.flag_public", "label.flag_public.op"},
+	{"flag_displayfavorites", "label.flag_displayfavorites", "label.flag_displayfavorites.op"},
+	{"flag_parentsonly", "label.flag_parentsonly", ""},
+	{"flag_sendstats", "label.flag_sendstats", "label.flag_sendstats.op"},
+	{"flag_tutorial_done", "label.flag_tutorial_done", "label.flag_tutorial_done.op"},
+	{"instance", "label.instance", ""},
+	{"convert_password", "label.convert_password", ""},
+	{"frontend_mode", "label.frontend_mode", ""},
+	{"online_default_host", "label.online_default_host", ""},
+	{"online_allowed_hosts", "label.online_allowed_hosts", ""},
+	{"remember", "label.remember", ""},
 }
 
-// Label is the label of a field of f.
-func (f Form) Label(name string) string {
+// Label is the label of a field of f, in the language of ctx.
+func (f Form) Label(ctx context.Context, name string) string {
 	for _, l := range labels {
 		if l.name == name {
 			if f.Operator && l.op != "" {
-				return l.op
+				return i18n.T(ctx, l.op)
 			}
-			return l.self
+			return i18n.T(ctx, l.self)
 		}
 	}
 	return strings.ReplaceAll(name, "_", " ") // a field with no entry: still words

@@ -1,0 +1,74 @@
+package avatars
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+)
+
+// Images keeps avatar bytes in a database, for processes that share no
+// disk (store.Store). A name is written once: its bytes never change.
+type Images interface {
+	PutAvatar(ctx context.Context, name, mime string, data []byte, at time.Time) error
+	Avatar(ctx context.Context, name string) (data []byte, mime string, ok bool, err error)
+	DeleteAvatar(ctx context.Context, name string) error
+	AvatarImages(ctx context.Context) ([]Stored, error)
+}
+
+// Stored is one kept image, file or row.
+type Stored struct {
+	Name      string
+	CreatedAt time.Time
+}
+
+// readTimeout bounds one read of an image from the database.
+const readTimeout = 10 * time.Second
+
+// InDatabase keeps the images in db instead of the directory: every
+// process over the database serves every avatar and pending upload.
+func (s *Service) InDatabase(db Images) *Service {
+	s.db = db
+	return s
+}
+
+func (s *Service) openStored(name string) ([]byte, string, bool) {
+	ctx, cancel := context.WithTimeout(context.Background(), readTimeout)
+	defer cancel()
+	data, mime, ok, err := s.db.Avatar(ctx, name)
+	if err != nil {
+		s.log.Warn("avatar not read", "file", name, "err", err)
+	}
+	return data, mime, ok && err == nil
+}
+
+func (s *Service) removeStored(name string) {
+	ctx, cancel := context.WithTimeout(context.Background(), readTimeout)
+	defer cancel()
+	if err := s.db.DeleteAvatar(ctx, name); err != nil {
+		s.log.Warn("avatar not removed", "file", name, "err", err)
+	}
+}
+
+// entries lists the kept images. In the database, other processes may be
+// between writing an image and recording its upload, so an image nobody
+// names is an orphan only once older than an upload's life; files belong
+// to the one process of the data dir, whose sweep runs before it serves.
+func (s *Service) entries(ctx context.Context) ([]Stored, error) {
+	if s.db != nil {
+		return s.db.AvatarImages(ctx)
+	}
+	des, err := os.ReadDir(s.dir)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Stored, len(des))
+	for i, e := range des {
+		out[i] = Stored{Name: e.Name()} // the zero time: always old enough
+	}
+	return out, nil
+}
+
+// ETag is the entity tag of an avatar: its name, since a name's bytes
+// never change.
+func ETag(name string) string { return fmt.Sprintf("%q", name) }
