@@ -32,6 +32,7 @@ var migrations = []migration{
 	{210, "shared server keys", migrateV210},
 	{211, "shared login throttles", migrateV211},
 	{212, "avatar images in the database", migrateV212},
+	{250, "index of temporary guests", migrateV250},
 }
 
 type schemaMigration struct {
@@ -245,3 +246,10 @@ type auditV132 struct {
 func (auditV132) TableName() string { return "audit_events" }
 
 func migrateV132(tx *gorm.DB) error { return tx.Migrator().CreateTable(&auditV132{}) }
+
+// migrateV250 indexes the temporary guests, which a server start deletes:
+// without it the start read all 100,000 rows to find none (issue 16). The
+// index is partial, so it holds only them.
+func migrateV250(tx *gorm.DB) error {
+	return tx.Exec("CREATE INDEX idx_users_temporary ON users (login) WHERE flag_temporary").Error
+}
