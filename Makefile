@@ -48,7 +48,7 @@ check-generated: generate ## fail when the committed views are stale
 
 screenshots: ## run the browser test and save docs/screenshots/*.png
 	mkdir -p docs/screenshots
-	KMUSERS_TEST_BACKEND=sqlite KMUSERS_SCREENSHOTS=$(CURDIR)/docs/screenshots go test -count=1 -run '^Test(PanelInBrowser|MyAnimeSongsInBrowser|PanelFitsEveryScreenAndPassesAxe)$$' ./internal/web
+	KMUSERS_TEST_BACKEND=sqlite KMUSERS_SCREENSHOTS=$(CURDIR)/docs/screenshots go test -count=1 -run '^Test(PanelInBrowser|MyAnimeSongsInBrowser|PanelFitsEveryScreenAndPassesAxe|FrenchPanelInBrowser)$$' ./internal/web
 
 bench: ## benchmarks on SQLite and PostgreSQL (see docs/PERFORMANCE.md)
 	scripts/test-pg go test -run '^$$' -bench . -benchmem -benchtime 2s ./internal/...

@@ -21,6 +21,7 @@ import (
 	"github.com/kmusers/kmusers/internal/connlimit"
 	"github.com/kmusers/kmusers/internal/datalock"
 	"github.com/kmusers/kmusers/internal/events"
+	"github.com/kmusers/kmusers/internal/logbuf"
 	"github.com/kmusers/kmusers/internal/mail"
 	"github.com/kmusers/kmusers/internal/online"
 	"github.com/kmusers/kmusers/internal/secrets"
@@ -36,6 +37,8 @@ const usage = `usage:
   kmusers create-operator LOGIN      create an operator; password on stdin
   kmusers reset-password LOGIN       set a local password; password on stdin
   kmusers import-karas DIR           import a Karaoke Mugen base (karaokes/, tags/) as the song catalogue
+  kmusers import-km --from postgres://… [--avatars DIR] [--dry-run]
+                                     move the users of a Karaoke Mugen database in
   kmusers migrate [--db DSN]         apply the database migrations and exit (deploy pipelines)
 Flags (each also read from KMUSERS_<NAME>): run "kmusers serve -h".`
 
@@ -46,6 +49,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		cmd, args = args[0], args[1:]
 	}
 	var login string
+	var km kmOptions
 	switch cmd {
 	case "serve", "migrate":
 	case "create-operator", "reset-password", "import-karas":
@@ -53,6 +57,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return fmt.Errorf("%s needs a %s\n%s", cmd, map[bool]string{true: "DIR", false: "LOGIN"}[cmd == "import-karas"], usage)
 		}
 		login, args = args[0], args[1:]
+	case "import-km":
+		var err error
+		if km, args, err = kmFlags(args); err != nil {
+			return err
+		}
 	case "help", "-h", "--help":
 		fmt.Fprintln(stderr, usage)
 		return nil
@@ -63,7 +72,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if err != nil {
 		return err
 	}
-	log := newLogger(cfg, stderr)
+	// One writer for every line, so that buffered access lines and direct
+	// lines never interleave; only the access log is buffered.
+	out := logbuf.New(stderr, accessFlush)
+	defer out.Close() // last: every request's line is out
+	log := newLogger(cfg, out.Direct())
 	if cmd == "migrate" {
 		return migrate(ctx, cfg, log)
 	}
@@ -93,9 +106,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return resetPassword(ctx, app.users, login, stdin)
 	case "import-karas":
 		return importKaras(ctx, app.db, login, stderr)
+	case "import-km":
+		return importKM(ctx, app, km, os.Stdout)
 	}
-	return serve(ctx, cfg, app, log)
+	return serve(ctx, cfg, app, log, newLogger(cfg, out))
 }
+
+// accessFlush is how long an access line may wait in its buffer.
+const accessFlush = 500 * time.Millisecond
 
 func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
@@ -156,7 +174,7 @@ func open(ctx context.Context, cfg *config.Config, log *slog.Logger, serverStart
 		TokenLife: cfg.TokenLife, AuditRetention: cfg.AuditRetention,
 		SignupsPerHour: cfg.SignupsPerHour, SignupBurst: cfg.SignupBurst,
 		Tool: !serverStart, Remote: remote, AvatarIO: online.Avatars{Service: av}, Anime: anime,
-		Events: bus, Limiters: limiters(cfg, db, log),
+		Events: bus, Limiters: limiters(cfg, db, log), LoginSlots: users.DefaultLoginSlots(),
 	})
 	if err == nil && serverStart {
 		err = av.Sweep(ctx) // before serving: nothing is being uploaded here yet (other processes: see Sweep)
@@ -171,7 +189,7 @@ func open(ctx context.Context, cfg *config.Config, log *slog.Logger, serverStart
 func (a *app) close() { a.db.Close() }
 
 // serve listens until ctx ends, then drains in-flight requests for 10 s.
-func serve(ctx context.Context, cfg *config.Config, a *app, log *slog.Logger) error {
+func serve(ctx context.Context, cfg *config.Config, a *app, log, accessLog *slog.Logger) error {
 	mailer := mail.NewQueue(a.online.smtp, log)
 	defer func() {
 		mctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -184,7 +202,7 @@ func serve(ctx context.Context, cfg *config.Config, a *app, log *slog.Logger) er
 	panel.Live(a.events)
 	sio := socketio.New(socketio.Options{API: cmds, Events: a.events, Log: log})
 	e := server.New(server.Deps{
-		API: cmds, Socket: sio, DB: a.db, Log: log, TrustedProxies: cfg.TrustedProxies,
+		API: cmds, Socket: sio, DB: a.db, Log: log, AccessLog: accessLog, TrustedProxies: cfg.TrustedProxies,
 		Uploads: a.avatars, Avatars: a.avatars,
 		Web:    panel.WithAnime(a.anime),
 		Online: online.NewHost(a.users, a.avatars, mailer, a.online.publicURL, log).WithAnime(a.anime),

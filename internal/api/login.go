@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -29,6 +30,9 @@ func (h *Handler) login(c *call) (any, error) {
 	}
 	res, err := h.users.Login(c.ctx, c.clientIP, a.Username, a.Password, a.SecurityCode.ptr())
 	if err != nil {
+		if errors.Is(err, users.ErrBusy) {
+			return nil, busy(c)
+		}
 		return nil, mapErr(err, nil,
 			rule{users.ErrBadCredentials, errLogError},
 			rule{users.ErrTooManyAttempts, errTooMany},

@@ -16,6 +16,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/kmusers/kmusers/internal/progress"
 )
 
 // Store is what an import needs from storage.
@@ -90,10 +92,10 @@ func Import(ctx context.Context, dir string, st Store, o Options) (*Summary, err
 		return nil, err
 	}
 	sum := &Summary{}
-	bar := newProgress(o.Progress, len(tagFiles)+len(karaFiles))
+	bar := progress.New(o.Progress, len(tagFiles)+len(karaFiles), "reading the base", "files")
 	tags, brokenTags := readTags(dir, tagFiles, sum, bar)
 	songs, brokenKaras := readSongs(ctx, dir, karaFiles, sum, bar)
-	bar.done()
+	bar.Done()
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -155,11 +157,11 @@ func readFile(path string) ([]byte, error) {
 	return b, nil
 }
 
-func readTags(dir string, files []string, sum *Summary, bar *progress) (map[string]Tag, map[string]bool) {
+func readTags(dir string, files []string, sum *Summary, bar *progress.Bar) (map[string]Tag, map[string]bool) {
 	tags := map[string]Tag{}
 	broken := map[string]bool{}
 	for _, name := range files {
-		bar.step()
+		bar.Step()
 		rel := filepath.Join("tags", name)
 		b, err := readFile(filepath.Join(dir, rel))
 		var t Tag
@@ -184,7 +186,7 @@ func readTags(dir string, files []string, sum *Summary, bar *progress) (map[stri
 
 // readSongs parses the kara files on every core: the base is mostly JSON
 // to decode.
-func readSongs(ctx context.Context, dir string, files []string, sum *Summary, bar *progress) ([]Song, map[string]bool) {
+func readSongs(ctx context.Context, dir string, files []string, sum *Summary, bar *progress.Bar) ([]Song, map[string]bool) {
 	type result struct {
 		song Song
 		err  error
@@ -213,7 +215,7 @@ func readSongs(ctx context.Context, dir string, files []string, sum *Summary, ba
 				}
 				s.File = rel
 				results[n] = result{s, err}
-				bar.step()
+				bar.Step()
 			}
 		}()
 	}
@@ -369,40 +371,4 @@ func sortedTagKeys(m map[string]Tag) []string {
 	}
 	sort.Strings(keys)
 	return keys
-}
-
-// progress draws a bar on a terminal, at most a hundred times.
-type progress struct {
-	mu          sync.Mutex
-	w           io.Writer
-	total, n    int
-	lastPercent int
-}
-
-func newProgress(w io.Writer, total int) *progress {
-	return &progress{w: w, total: total, lastPercent: -1}
-}
-
-func (p *progress) step() {
-	if p.w == nil {
-		return
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.n++
-	pc := p.n * 100 / max(1, p.total)
-	if pc == p.lastPercent {
-		return
-	}
-	p.lastPercent = pc
-	const width = 30
-	fill := pc * width / 100
-	fmt.Fprintf(p.w, "\rreading the base [%s%s] %3d%% %d/%d files",
-		strings.Repeat("#", fill), strings.Repeat(".", width-fill), pc, p.n, p.total)
-}
-
-func (p *progress) done() {
-	if p.w != nil && p.total > 0 {
-		fmt.Fprintln(p.w)
-	}
 }

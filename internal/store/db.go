@@ -23,6 +23,11 @@ type Store struct {
 	r *gorm.DB
 
 	animeOrders orderCache // anime lists in order, by list and view (karas_list.go)
+
+	sessions sessionCache // what the gate last read (session_cache.go)
+	counts   countCache   // the unfiltered lists' counts (count_cache.go)
+
+	userByLogin prepared // the one-row read of the hot path (prepared.go)
 }
 
 // Open opens (creating if needed) the database and migrates it: a
@@ -49,6 +54,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{w: w, r: r}
+	if err := s.watchWrites(); err != nil {
+		s.Close()
+		return nil, err
+	}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -129,6 +138,8 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes both pools; the writer last, so that WAL is checkpointed.
 func (s *Store) Close() error {
+	s.sessions.close()
+	s.userByLogin.close()
 	closeDB(s.r)
 	return closeDB(s.w)
 }

@@ -33,6 +33,7 @@ var migrations = []migration{
 	{211, "shared login throttles", migrateV211},
 	{212, "avatar images in the database", migrateV212},
 	{230, "user search suffixes, nickname sort keys, created index", migrateV230},
+	{250, "index of temporary guests", migrateV250},
 }
 
 type schemaMigration struct {
@@ -246,3 +247,10 @@ type auditV132 struct {
 func (auditV132) TableName() string { return "audit_events" }
 
 func migrateV132(tx *gorm.DB) error { return tx.Migrator().CreateTable(&auditV132{}) }
+
+// migrateV250 indexes the temporary guests, which a server start deletes:
+// without it the start read all 100,000 rows to find none (issue 16). The
+// index is partial, so it holds only them.
+func migrateV250(tx *gorm.DB) error {
+	return tx.Exec("CREATE INDEX idx_users_temporary ON users (login) WHERE flag_temporary").Error
+}

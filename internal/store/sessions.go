@@ -18,32 +18,6 @@ const sessionColumns = "s.id, s.login, s.kind, s.created_at, s.last_used_at, s.e
 var sessionUserSQL = "SELECT " + sessionColumns + ", " + prefixed("u.", userColumns) +
 	" FROM sessions s JOIN users u ON u.login = s.login WHERE s.id = ?"
 
-// SessionUser reads a session and its user in one query: the gate runs it
-// on every request, so it is scanned by hand like userByLogin.
-func (s *Store) SessionUser(ctx context.Context, id string) (*users.Session, *users.User, error) {
-	// Rows, not Row: GORM's Row hides a failed prepare behind an empty row.
-	rows, err := s.r.WithContext(ctx).Raw(sessionUserSQL, id).Rows()
-	if err != nil {
-		return nil, nil, err
-	}
-	defer rows.Close()
-	if !rows.Next() {
-		if err := rows.Err(); err != nil {
-			return nil, nil, err
-		}
-		return nil, nil, users.ErrNotFound
-	}
-	var ss users.Session
-	var u users.User
-	dst := append([]any{&ss.ID, &ss.Login, &ss.Kind, &ss.CreatedAt, &ss.LastUsedAt, &ss.ExpiresAt, &ss.Deadline,
-		&ss.IdleFor, &ss.ClientIP, &ss.UserAgent}, userTargets(&u)...)
-	err = rows.Scan(dst...)
-	if err != nil {
-		return nil, nil, err
-	}
-	return &ss, &u, nil
-}
-
 // TouchSession records a use and the new expiry, only when the stored use
 // is older than before (at most one write a minute per session).
 func (s *Store) TouchSession(ctx context.Context, id string, at, expires, before time.Time) error {

@@ -30,7 +30,7 @@ var sortColumns = map[string][]string{
 
 // UserByLogin reads one account.
 func (s *Store) UserByLogin(ctx context.Context, login string) (*users.User, error) {
-	return userByLogin(s.r.WithContext(ctx), login)
+	return s.readUserByLogin(ctx, login)
 }
 
 // userByLogin reads one row and scans it by hand: every request reads its
@@ -84,9 +84,11 @@ func (s *Store) CountUsers(ctx context.Context, q users.ListQuery) (int64, error
 	if q.HideUnusedGuests {
 		return s.countHiding(ctx, q)
 	}
-	var n int64
-	err := filtered(s.r.WithContext(ctx).Model(&users.User{}), q).Count(&n).Error
-	return n, err
+	return s.keptCountUsers(ctx, q, func() (int64, error) {
+		var n int64
+		err := filtered(s.r.WithContext(ctx).Model(&users.User{}), q).Count(&n).Error
+		return n, err
+	})
 }
 
 func filtered(db *gorm.DB, q users.ListQuery) *gorm.DB {
@@ -130,24 +132,45 @@ func (s *Store) TouchUser(ctx context.Context, login string, at, before time.Tim
 
 // DeleteTemporaryUsers removes the temporary guests of the last run.
 func (s *Store) DeleteTemporaryUsers(ctx context.Context) (int64, error) {
-	res := s.w.WithContext(ctx).Where("flag_temporary = ?", true).Delete(&users.User{})
+	// The bare column is the condition of the partial index idx_users_temporary.
+	res := s.w.WithContext(ctx).Where("flag_temporary").Delete(&users.User{})
 	return res.RowsAffected, res.Error
 }
 
 // Update runs fn in one write transaction (see write: on PostgreSQL fn may
 // run again after a serialization failure).
 func (s *Store) Update(ctx context.Context, fn func(users.Tx) error) error {
-	return s.write(ctx, func(tx *gorm.DB) error { return fn(userTx{tx}) })
+	return s.write(ctx, func(tx *gorm.DB) error {
+		return fn(userTx{db: tx, read: map[string]users.User{}})
+	})
 }
 
-type userTx struct{ db *gorm.DB }
+// userTx is a write transaction. read keeps each row as the transaction
+// read or last wrote it, so that Save writes only the columns that changed
+// (save_columns.go).
+type userTx struct {
+	db   *gorm.DB
+	read map[string]users.User
+}
 
-func (t userTx) UserByLogin(login string) (*users.User, error) { return userByLogin(t.db, login) }
+func (t userTx) UserByLogin(login string) (*users.User, error) {
+	u, err := userByLogin(t.db, login)
+	if err == nil && t.read != nil {
+		t.read[u.Login] = copyUser(*u)
+	}
+	return u, err
+}
+
+// nameOwnerWhere finds a name's owner through three indexes. The
+// skeleton's index is partial (only rows with a skeleton), so the
+// condition repeats that; without it SQLite cannot use the index and reads
+// every user for each sign-up, rename or import.
+const nameOwnerWhere = "(login = ? OR nickname_key = ? OR (nickname_skeleton = ? AND nickname_skeleton <> '')) AND login <> ?"
 
 func (t userTx) NameOwner(name, except string) (string, error) {
 	var logins []string
 	err := t.db.Model(&users.User{}).
-		Where("(login = ? OR nickname_key = ? OR nickname_skeleton = ?) AND login <> ?", name, name, users.NicknameSkeleton(name), except).
+		Where(nameOwnerWhere, name, name, users.NicknameSkeleton(name), except).
 		Limit(1).Pluck("login", &logins).Error
 	if err != nil || len(logins) == 0 {
 		return "", err
@@ -166,14 +189,22 @@ func (t userTx) Insert(u *users.User) error {
 	return indexUser(t.db, u.Login, u.Nickname, true)
 }
 
-// Save writes every column of userFields but the key, zero values included.
+// Save writes the columns of userFields but the key, zero values included:
+// those that changed since the transaction read the row, or all of them.
 func (t userTx) Save(u *users.User) error {
-	res := t.db.Model(u).Select(userSaveColumns).Updates(u)
+	cols := t.changedColumns(u)
+	if len(cols) == 0 {
+		return nil // read in this transaction and unchanged: it exists
+	}
+	res := t.db.Model(u).Select(cols).Updates(u)
 	if errors.Is(res.Error, gorm.ErrDuplicatedKey) {
 		return users.ErrNicknameTaken
 	}
 	if res.Error == nil && res.RowsAffected == 0 {
 		return users.ErrNotFound
+	}
+	if res.Error == nil && t.read != nil {
+		t.read[u.Login] = copyUser(*u)
 	}
 	if res.Error != nil {
 		return res.Error

@@ -71,6 +71,12 @@ func (s *Service) checkLogin(ctx context.Context, clientIP, username, password s
 	if _, host := SplitLogin(login); host != "" {
 		return s.onlineLogin(ctx, clientIP, login, password, code, u)
 	}
+	release, err := s.bcrypt.acquire(ctx)
+	if err != nil {
+		a.refund()
+		return nil, err
+	}
+	defer release()
 	return s.finishLogin(ctx, clientIP, login, password, code, u, "")
 }
 

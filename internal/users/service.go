@@ -41,6 +41,10 @@ type Options struct {
 	// Limiters makes the login and reset-mail limiters (nil: in memory; a
 	// shared database gives shared ones, see SharedLimiter).
 	Limiters Limiters
+	// LoginSlots bounds the bcrypt compares of logins running at once, with
+	// a short queue behind (0: no bound). The server passes one fewer than
+	// the cores (DefaultLoginSlots).
+	LoginSlots int
 }
 
 // Service carries out every user action of the API and the panel.
@@ -60,6 +64,7 @@ type Service struct {
 	deviceKey      []byte           // signs device cookies
 	signups        *throttle.Bucket // account creations per address
 	resetLimit     Limiter          // reset mails per account
+	bcrypt         *bcryptSlots     // local logins' compares (bcrypt_slots.go)
 
 	avatars  AvatarFiles
 	anime    AnimeLists
@@ -117,6 +122,7 @@ func New(ctx context.Context, o Options) (*Service, error) {
 		deviceKey:   derive(o.JWTSecret, "kmusers device cookie"),
 		signups:     throttle.NewBucket(o.SignupsPerHour, o.SignupBurst, o.Now),
 		resetLimit:  o.Limiters("reset", resetMails, ResetLinkLife),
+		bcrypt:      newBcryptSlots(o.LoginSlots),
 	}
 	if o.Tool {
 		s.codes = noCodes(o.Log, o.Now)
@@ -149,6 +155,9 @@ func (s *Service) bootstrap(ctx context.Context, serverStart bool) error {
 		if err := s.SweepAudit(ctx); err != nil {
 			return err
 		}
+	}
+	if s.builtinsExist(ctx) {
+		return nil
 	}
 	return s.store.Update(ctx, func(tx Tx) error {
 		if err := s.ensureUser(tx, AdminLogin, "Administrator", TypeOperator); err != nil {

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/trustelem/zxcvbn/matching"
+	"github.com/kmusers/kmusers/internal/zxcvbn/matching"
 )
 
 // ErrPasswordTooWeak is a common password, or one made of the account's

@@ -29,6 +29,7 @@ var fieldMessages = []struct {
 	{users.ErrWrongPassword, "old_password", "error.wrong_password"},
 	{users.ErrBadCredentials, "form", "error.bad_credentials"},
 	{users.ErrTooManyAttempts, "form", "error.too_many_attempts"},
+	{users.ErrBusy, "form", "error.busy"},
 	{users.ErrCodeLocked, "security_code", "error.code_locked"},
 	{users.ErrWrongCode, "security_code", "error.wrong_code"},
 	{users.ErrCodeNeeded, "security_code", "error.code_needed"},

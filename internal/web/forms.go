@@ -39,6 +39,8 @@ func statusFor(err error) int {
 		return http.StatusUnauthorized
 	case errors.Is(err, users.ErrUnreachable):
 		return http.StatusGatewayTimeout
+	case errors.Is(err, users.ErrBusy):
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusUnprocessableEntity
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -47,6 +48,9 @@ func (h *Handler) login(c echo.Context) error {
 			return err
 		}
 		renameField(f, "login", "username")
+		if errors.Is(err, users.ErrBusy) {
+			c.Response().Header().Set("Retry-After", strconv.Itoa(users.BusyRetryAfter))
+		}
 		return h.renderLogin(c, statusFor(err), f)
 	}
 	h.startSession(c, res.User, res.Session)
