@@ -16,7 +16,7 @@ func (l *Localizer) Date(t time.Time) string {
 }
 
 // Ago is how long before now t was, in words: "just now", "5 minutes ago",
-// "il y a 3 jours". Past a year it is the date.
+// "il y a 3 jours", "2 years ago".
 func (l *Localizer) Ago(t, now time.Time) string {
 	d := now.Sub(t)
 	switch {
@@ -26,8 +26,10 @@ func (l *Localizer) Ago(t, now time.Time) string {
 		return l.N("ago.minutes", int(d/time.Minute))
 	case d < 24*time.Hour:
 		return l.N("ago.hours", int(d/time.Hour))
-	case d < 365*24*time.Hour:
+	case d < 30*24*time.Hour:
 		return l.N("ago.days", int(d/(24*time.Hour)))
+	case d < 365*24*time.Hour:
+		return l.N("ago.months", int(d/(30*24*time.Hour)))
 	}
-	return l.Date(t)
+	return l.N("ago.years", int(d/(365*24*time.Hour)))
 }

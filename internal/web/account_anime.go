@@ -93,7 +93,7 @@ func (h *Handler) animeSongs(c echo.Context) error {
 		l.Source = providerLabel(provider) + ": " + name
 		l.LastFetched = "never"
 		if v.AnimeListLastModifiedAt != nil {
-			l.LastFetched = partials.Ago(*v.AnimeListLastModifiedAt, h.users.Now())
+			l.LastFetched = partials.Ago(c.Request().Context(), *v.AnimeListLastModifiedAt, h.users.Now())
 		}
 	}
 	if h.anime != nil {

@@ -53,7 +53,7 @@ func TestFrenchPagesHaveNoEnglishLeft(t *testing.T) {
 			t.Errorf("%s: English left (%v) in: %.400s", path, m, text)
 		}
 	}
-	for _, path := range []string{"/users/olga", "/users/new", "/users/olga/edit", "/settings", "/audit",
+	for _, path := range []string{"/users", "/users?q=zzz", "/users/olga", "/users/new", "/users/olga/edit", "/settings", "/audit",
 		"/account", "/account/anime", "/account/delete", "/login", "/logout", "/users/nobody"} {
 		check(op, path, "en-US")
 	}

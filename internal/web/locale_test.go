@@ -24,7 +24,7 @@ func TestLanguageChoice(t *testing.T) {
 		if got, _ := p.doc.Find("html").Attr("lang"); got != lang {
 			t.Errorf("lang = %q, want %q", got, lang)
 		}
-		if got := p.doc.Find(`nav a[href="/users"]`).Text(); got != users {
+		if got := p.doc.Find(`header nav a[href="/users"]`).Text(); got != users {
 			t.Errorf("nav = %q, want %q", got, users)
 		}
 		if v := p.header.Get("Vary"); !strings.Contains(v, "Accept-Language") {

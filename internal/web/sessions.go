@@ -30,7 +30,7 @@ func (h *Handler) sessionRows(c echo.Context, login string) ([]pages.SessionRow,
 			place = "unknown"
 		}
 		rows = append(rows, pages.SessionRow{Handle: s.Handle(), Kind: kind, Device: deviceName(s.UserAgent),
-			Place: place, LastUsed: partials.Ago(s.LastUsedAt, now), Current: s.ID == current(c).id})
+			Place: place, LastUsed: partials.Ago(c.Request().Context(), s.LastUsedAt, now), Current: s.ID == current(c).id})
 	}
 	return rows, nil
 }

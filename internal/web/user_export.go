@@ -2,6 +2,7 @@ package web
 
 import (
 	"bufio"
+	"context"
 	"encoding/csv"
 	"net/http"
 	"strconv"
@@ -40,7 +41,7 @@ func (h *Handler) userExport(c echo.Context) error {
 		if u.LastLoginAt.After(users.NeverSeen) {
 			seen = u.LastLoginAt.UTC().Format(time.RFC3339)
 		}
-		row = append(row[:0], csvCell(u.Login), csvCell(u.Nickname), partials.TypeName(u.Type), strconv.FormatBool(u.FlagPublic),
+		row = append(row[:0], csvCell(u.Login), csvCell(u.Nickname), partials.TypeName(context.Background(), u.Type), strconv.FormatBool(u.FlagPublic),
 			strconv.FormatBool(u.FlagTemporary), kind, u.CreatedAt.UTC().Format(time.RFC3339), seen,
 			strconv.FormatBool(h.users.IsActive(u)))
 		return cw.Write(row)

@@ -84,7 +84,7 @@ func (h *Handler) userList(c echo.Context) error {
 	for i := range list {
 		u := &list[i]
 		l.Rows = append(l.Rows, partials.UserRow{Login: u.Login, Nickname: u.Nickname, Avatar: u.AvatarFile,
-			Type: u.Type, Online: h.users.IsActive(u), Public: u.FlagPublic, LastSeen: partials.Ago(u.LastLoginAt, now),
+			Type: u.Type, Online: h.users.IsActive(u), Public: u.FlagPublic, LastSeen: partials.Ago(c.Request().Context(), u.LastLoginAt, now),
 			RowMore: rowMore(u)})
 	}
 	if isHX(c) && c.Request().Header.Get("HX-History-Restore-Request") != "true" {

@@ -32,7 +32,7 @@ func (h *Handler) userProfile(c echo.Context) error {
 	}
 	op := v.Type == users.TypeOperator
 	pv := pages.ProfileView{User: u, ShowEmail: users.CanSeeEmail(v, u), Operator: op,
-		Online: h.users.IsActive(u), LastSeen: partials.Ago(u.LastLoginAt, h.users.Now()), AnimeWithSongs: -1}
+		Online: h.users.IsActive(u), LastSeen: partials.Ago(c.Request().Context(), u.LastLoginAt, h.users.Now()), AnimeWithSongs: -1}
 	if op {
 		if pv.Sessions, err = h.sessionRows(c, u.Login); err != nil {
 			return err

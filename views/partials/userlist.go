@@ -1,12 +1,14 @@
 package partials
 
 import (
-	"fmt"
-
-	"github.com/a-h/templ"
+	"context"
 	"net/url"
 	"strconv"
 	"time"
+
+	"github.com/a-h/templ"
+
+	"github.com/kmusers/kmusers/internal/i18n"
 )
 
 // UserRow is one line of the user table.
@@ -104,42 +106,23 @@ func (l UserList) AriaSort(col string) string {
 }
 
 // TypeName is the word for a type.
-func TypeName(t int) string {
+func TypeName(ctx context.Context, t int) string {
 	switch t {
 	case 0:
-		return "Operator"
+		return i18n.T(ctx, "option.type.operator")
 	case 2:
-		return "Guest"
+		return i18n.T(ctx, "option.type.guest")
 	}
-	return "User"
+	return i18n.T(ctx, "option.type.user")
 }
 
-// Ago says how long ago t was, in words a person reads.
-func Ago(t, now time.Time) string {
+// Ago says how long ago t was, in words of the language of ctx; "never"
+// for the epoch (KM's "never logged in").
+func Ago(ctx context.Context, t, now time.Time) string {
 	if t.Unix() <= 0 {
-		return "never"
+		return i18n.T(ctx, "ago.never")
 	}
-	d := now.Sub(t)
-	switch {
-	case d < time.Minute:
-		return "just now"
-	case d < time.Hour:
-		return plural(int(d/time.Minute), "minute")
-	case d < 24*time.Hour:
-		return plural(int(d/time.Hour), "hour")
-	case d < 30*24*time.Hour:
-		return plural(int(d/(24*time.Hour)), "day")
-	case d < 365*24*time.Hour:
-		return plural(int(d/(30*24*time.Hour)), "month")
-	}
-	return plural(int(d/(365*24*time.Hour)), "year")
-}
-
-func plural(n int, unit string) string {
-	if n == 1 {
-		return "1 " + unit + " ago"
-	}
-	return fmt.Sprintf("%d %ss ago", n, unit)
+	return i18n.From(ctx).Ago(t, now)
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

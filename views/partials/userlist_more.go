@@ -1,6 +1,9 @@
 package partials
 
 import (
+	"context"
+
+	"github.com/kmusers/kmusers/internal/i18n"
 	"strconv"
 	"time"
 
@@ -57,24 +60,17 @@ func (l UserList) PageItems() []int {
 }
 
 // Range says which rows the page shows: "51–100 of 1,234 users".
-func (l UserList) Range() string {
+func (l UserList) Range(ctx context.Context) string {
 	if l.Total == 0 {
-		return "No user matches"
+		return i18n.T(ctx, "list.no_match")
 	}
 	per := int64(max(l.Query.PerPage, 1))
 	from := int64(max(l.Query.Page, 1)-1)*per + 1
 	to := min(from+int64(len(l.Rows))-1, l.Total)
 	if from == 1 && to == l.Total {
-		return Thousands(l.Total) + " " + usersWord(l.Total)
+		return i18n.N(ctx, "list.count_all", int(l.Total), map[string]any{"Total": Thousands(l.Total)})
 	}
-	return Thousands(from) + "–" + Thousands(to) + " of " + Thousands(l.Total) + " " + usersWord(l.Total)
-}
-
-func usersWord(n int64) string {
-	if n == 1 {
-		return "user"
-	}
-	return "users"
+	return i18n.N(ctx, "list.count_range", int(l.Total), map[string]any{"From": Thousands(from), "To": Thousands(to), "Total": Thousands(l.Total)})
 }
 
 // Thousands writes n with thousands separators: 100,044.
@@ -87,13 +83,12 @@ func Thousands(n int64) string {
 }
 
 // SortLabel says how the table is sorted, for its caption.
-func (l UserList) SortLabel() string {
-	names := map[string]string{"login": "login", "nickname": "nickname", "last_seen": "last seen", "type": "type", "created": "created"}
-	dir := "ascending"
+func (l UserList) SortLabel(ctx context.Context) string {
+	dir := "list.ascending"
 	if l.Query.Dir == "desc" {
-		dir = "descending"
+		dir = "list.descending"
 	}
-	return "sorted by " + names[l.sortCol()] + ", " + dir
+	return i18n.T(ctx, "list.sorted_by", map[string]any{"Column": i18n.T(ctx, "list.col."+l.sortCol()), "Dir": i18n.T(ctx, dir)})
 }
 
 // ISO is a time as the datetime attribute wants it.
