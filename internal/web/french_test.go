@@ -60,6 +60,12 @@ func TestFrenchPagesHaveNoEnglishLeft(t *testing.T) {
 	for _, path := range []string{"/login", "/signup", "/reset-password", "/reset/unknown"} {
 		check(s.browser(), path, "fr-FR,fr;q=0.9")
 	}
+	// The bulk confirmation too.
+	if p := op.post("/users/bulk", map[string][]string{"action": {"private"}, "login": {"olga"}}); p.status != http.StatusOK {
+		t.Fatalf("bulk review: %d", p.status)
+	} else if m := englishWords.FindAllString(strings.ReplaceAll(visibleText(p), "olga", ""), 5); len(m) > 0 {
+		t.Errorf("bulk review: English left (%v): %.600s", m, visibleText(p))
+	}
 	// A refused form speaks French too: labels, summary and messages.
 	p := op.post("/users/new", map[string][]string{"login": {"Bad Login!"}, "type": {"1"}, "password": {"short"}})
 	if p.status != http.StatusUnprocessableEntity {

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"github.com/kmusers/kmusers/internal/i18n"
 	"net/http"
 	"slices"
 	"strings"
@@ -34,7 +35,7 @@ func (h *Handler) userBulkReview(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, pages.BulkConfirm(h.page(c, action.Label), plan))
+	return render(c, http.StatusOK, pages.BulkConfirm(h.page(c, i18n.T(c.Request().Context(), action.Label)), plan))
 }
 
 // bulkPlan names the targets: the checked users, or for "remove every
@@ -97,17 +98,17 @@ func (h *Handler) userBulkApply(c echo.Context) error {
 		}
 		done = append(done, login)
 	}
-	msg := action.Label + ": done for " + countUsers(len(done)) + "."
+	msg := i18n.T(ctx, "bulk.done", map[string]any{"Action": i18n.T(ctx, action.Label), "Users": countUsers(ctx, len(done))})
 	if len(refused) > 0 {
 		// The report rides in the session cookie: name the first few.
 		named := refused[:min(len(refused), maxNamedRefusals)]
-		msg += " Refused for " + countUsers(len(refused)) + ": " + strings.Join(named, "; ")
+		names := strings.Join(named, "; ")
 		if len(refused) > len(named) {
-			msg += "; and " + countUsers(len(refused)-len(named)) + " more"
+			names += i18n.T(ctx, "bulk.and_more", map[string]any{"Users": countUsers(ctx, len(refused)-len(named))})
 		}
-		msg += "."
+		msg += " " + i18n.T(ctx, "bulk.refused", map[string]any{"Users": countUsers(ctx, len(refused)), "Names": names})
 	}
-	flash(c, msg)
+	flash(c, msg) // already in the viewer's language: no message has this ID
 	return redirect(c, "/users")
 }
 
@@ -147,7 +148,7 @@ func isRefusal(ctx context.Context, err error) bool {
 // refusal is the panel's words for a refused action on one user.
 func refusal(ctx context.Context, err error) string {
 	if errors.Is(err, errNotTemporary) {
-		return "not a temporary guest"
+		return i18n.T(ctx, "bulk.not_temporary")
 	}
 	w, _ := refusalWords(ctx, err)
 	return w
@@ -156,7 +157,7 @@ func refusal(ctx context.Context, err error) string {
 func refusalWords(ctx context.Context, err error) (string, bool) {
 	var changed *users.ChangedError
 	if errors.As(err, &changed) {
-		return "changed meanwhile", true
+		return i18n.T(ctx, "bulk.changed"), true
 	}
 	f := partials.NewForm()
 	if !fieldError(ctx, f, err) {
@@ -168,9 +169,6 @@ func refusalWords(ctx context.Context, err error) (string, bool) {
 	return "", false
 }
 
-func countUsers(n int) string {
-	if n == 1 {
-		return "1 user"
-	}
-	return partials.Thousands(int64(n)) + " users"
+func countUsers(ctx context.Context, n int) string {
+	return i18n.N(ctx, "bulk.users", n, map[string]any{"Count": partials.Thousands(int64(n))})
 }

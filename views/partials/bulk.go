@@ -1,20 +1,21 @@
 package partials
 
-// BulkAction is one action of the user list's bulk form.
+// BulkAction is one action of the user list's bulk form; Label and Verb
+// (how the confirmation says it: "Delete", "Make a user:") are message IDs.
 type BulkAction struct {
 	Value, Label string
-	Verb         string // how the confirmation says it: "Delete", "Make private"
+	Verb         string
 }
 
 // BulkActions are the bulk form's choices, in its order.
 var BulkActions = []BulkAction{
-	{"delete", "Delete", "Delete"},
-	{"private", "Make private", "Make private"},
-	{"public", "Make public", "Make public"},
-	{"type_user", "Make user", "Make a user:"},
-	{"type_operator", "Make operator", "Make an operator:"},
-	{"type_guest", "Make guest", "Make a guest:"},
-	{"remove_temporary", "Remove every temporary guest", "Remove the temporary guest"},
+	{"delete", "bulk.delete", "bulk.delete.verb"},
+	{"private", "bulk.private", "bulk.private.verb"},
+	{"public", "bulk.public", "bulk.public.verb"},
+	{"type_user", "bulk.type_user", "bulk.type_user.verb"},
+	{"type_operator", "bulk.type_operator", "bulk.type_operator.verb"},
+	{"type_guest", "bulk.type_guest", "bulk.type_guest.verb"},
+	{"remove_temporary", "bulk.remove_temporary", "bulk.remove_temporary.verb"},
 }
 
 // BulkActionByValue finds an action; false when unknown.
