@@ -5,7 +5,7 @@ export PATH := /usr/local/go/bin:$(PATH)
 PKGS     := ./...
 FUZZTIME ?= 5s
 # Tests run on both backends: a skip or a single pass is for a developer to ask for by hand.
-unexport KMUSERS_PG_OPTIONAL KMUSERS_TEST_BACKEND
+unexport KMUSERS_PG_OPTIONAL KMUSERS_TEST_BACKEND KMUSERS_TEST_FAILFAST
 
 .PHONY: help run build test deps mutation fuzz lint generate check-generated screenshots bench loadtest clean
 

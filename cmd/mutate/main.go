@@ -160,7 +160,9 @@ func try(m mutation, timeout time.Duration) (verdict, detail string) {
 	if err := os.WriteFile(overlay, ov, 0o600); err != nil {
 		return "BROKEN", err.Error()
 	}
-	args := []string{"test", "-count=1"}
+	// One failing test kills a mutant: stop at the first (-failfast), and
+	// skip the PostgreSQL pass when the SQLite pass already failed.
+	args := []string{"test", "-count=1", "-failfast"}
 	if m.run != "" {
 		args = append(args, "-run", m.run)
 	}
@@ -169,7 +171,7 @@ func try(m mutation, timeout time.Duration) (verdict, detail string) {
 	cmd := exec.CommandContext(ctx, "go", append(args, m.pkgs...)...)
 	// Through GOFLAGS, so that a test that builds the binary itself (the
 	// end-to-end tests) builds the mutant too.
-	cmd.Env = append(os.Environ(), "GOFLAGS="+strings.TrimSpace(os.Getenv("GOFLAGS")+" -overlay="+overlay))
+	cmd.Env = append(os.Environ(), "GOFLAGS="+strings.TrimSpace(os.Getenv("GOFLAGS")+" -overlay="+overlay), "KMUSERS_TEST_FAILFAST=1")
 	out, err := cmd.CombinedOutput()
 	switch {
 	case ctx.Err() != nil:

@@ -35,6 +35,8 @@ const (
 	EnvPGOptional = "KMUSERS_PG_OPTIONAL"
 	// EnvBackend=sqlite or postgres runs one pass only, while iterating.
 	EnvBackend = "KMUSERS_TEST_BACKEND"
+	// EnvFailFast=1 skips the PostgreSQL pass once the SQLite pass failed.
+	EnvFailFast = "KMUSERS_TEST_FAILFAST"
 )
 
 // pgMissing says what to do when EnvPG is absent.
@@ -70,6 +72,9 @@ func RunBackends(m *testing.M, prepare func(dsn string) error) int {
 	for _, b := range []Backend{SQLite, Postgres} {
 		if only := os.Getenv(EnvBackend); only != "" && only != string(b) {
 			continue
+		}
+		if code != 0 && os.Getenv(EnvFailFast) == "1" {
+			break // the mutation runner needs one failure, not both passes
 		}
 		current = b
 		if b == Postgres {
