@@ -33,6 +33,7 @@ func BenchmarkUserListViews(b *testing.B) {
 	u, _ := url.Parse(s.srv.URL)
 	cookies := op.client.Jar.Cookies(u)
 	for _, path := range []string{
+		"/users",                                    // the default view: what an operator opens
 		"/users?q=R05000",                           // 10 matches, mid-login
 		"/users?q=ser05&page=3",                     // 10,000 matches
 		"/users?sort=nickname",                      // first page
