@@ -22,7 +22,7 @@ import (
 
 // Limits of every call to a host.
 const (
-	QuickTimeout = 2 * time.Second  // login and token checks
+	QuickTimeout = 2 * time.Second  // login and token checks (the contract's default)
 	SlowTimeout  = 10 * time.Second // everything else
 	MaxJSON      = 1 << 20          // bytes of a JSON answer
 	MaxAvatar    = 8 << 20          // bytes of an avatar
