@@ -364,6 +364,9 @@ func TestBulkRemoveTemporaryGuests(t *testing.T) {
 		form.Add("login", s.AttrOr("value", ""))
 	})
 	op.post("/users/bulk/apply", form)
+	if got := op.get("/users", false).doc.Find("[data-testid=flash]").Text(); !strings.Contains(got, "olga (This is not a temporary guest)") {
+		t.Fatalf("the report does not name olga's refusal in the domain's words: %q", got)
+	}
 	if n, _ := s.svc.Count(context.Background(), users.System(), users.ListQuery{TemporaryOnly: true}); n != 0 {
 		t.Fatalf("%d temporary guests left", n)
 	}
