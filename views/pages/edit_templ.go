@@ -101,7 +101,7 @@ func ProfileFields(f partials.Form) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = partials.Choice(f, "location", countryOptions, nil).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = partials.Choice(f, "location", countryOptions(ctx), nil).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -109,11 +109,11 @@ func ProfileFields(f partials.Form) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = partials.Choice(f, "main_series_lang", languageOptions, nil).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = partials.Choice(f, "main_series_lang", languageOptions(ctx), nil).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = partials.Choice(f, "fallback_series_lang", languageOptions, nil).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = partials.Choice(f, "fallback_series_lang", languageOptions(ctx), nil).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
