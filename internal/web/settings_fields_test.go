@@ -38,7 +38,7 @@ func TestSettingsFieldsAreLabelledAndDescribed(t *testing.T) {
 	p := op.get("/settings", false)
 	checkLabelled(p)
 	for _, name := range []string{"online_default_host", "online_allowed_hosts"} {
-		if d := p.doc.Find("#" + name).AttrOr("aria-describedby", ""); d != name+"-hint" {
+		if d := p.doc.Find("#"+name).AttrOr("aria-describedby", ""); d != name+"-hint" {
 			t.Errorf("%s described by %q, want its hint", name, d)
 		}
 	}
