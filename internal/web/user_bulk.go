@@ -62,6 +62,16 @@ func (h *Handler) bulkPlan(c echo.Context, action partials.BulkAction) (partials
 		}
 		plan.Self = plan.Self || users.NormalizeLogin(login) == v.Login
 	}
+	if action.Value == "delete" || action.Value == "type_user" || action.Value == "type_guest" {
+		var losing []string
+		for _, t := range plan.Targets {
+			losing = append(losing, t.Login)
+		}
+		var err error
+		if plan.NoOperatorLeft, err = h.leavesNoOperator(ctx, v, losing); err != nil {
+			return plan, err
+		}
+	}
 	return plan, nil
 }
 
