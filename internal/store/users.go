@@ -81,14 +81,7 @@ func (s *Store) EachUser(ctx context.Context, q users.ListQuery, fn func(*users.
 
 // CountUsers counts the users of a query, without paging.
 func (s *Store) CountUsers(ctx context.Context, q users.ListQuery) (int64, error) {
-	if q.HideUnusedGuests {
-		return s.countHiding(ctx, q)
-	}
-	return s.keptCountUsers(ctx, q, func() (int64, error) {
-		var n int64
-		err := filtered(s.r.WithContext(ctx).Model(&users.User{}), q).Count(&n).Error
-		return n, err
-	})
+	return s.keptCountUsers(ctx, q, func() (int64, error) { return s.countView(ctx, q) })
 }
 
 func filtered(db *gorm.DB, q users.ListQuery) *gorm.DB {
