@@ -81,6 +81,16 @@ func (s *Store) writeGrouped(ctx context.Context, fn func(tx *gorm.DB) error) er
 	return w.err
 }
 
+// writeStatement runs a single-statement write: on SQLite in the group of
+// queued writes (one commit less per edit, whose audit row is one), on
+// PostgreSQL as is (it needs no lock: it reads nothing first).
+func (s *Store) writeStatement(ctx context.Context, fn func(db *gorm.DB) error) error {
+	if s.isPostgres() {
+		return fn(s.w.WithContext(ctx))
+	}
+	return s.writeGrouped(ctx, fn)
+}
+
 // leadGroup runs the group at the head of the queue (its leader first),
 // hands the lead to the next writer queued, then wakes the group's members.
 func (s *Store) leadGroup() {
