@@ -48,6 +48,14 @@ func countKey(q users.ListQuery) string {
 	return fmt.Sprintf("%d|%#v", t, q)
 }
 
+// unfiltered tells a query whose count is the whole table's or the public
+// users': paging and order do not change a count. A field added to
+// ListQuery counts as a filter until it is named here.
+func unfiltered(q users.ListQuery) bool {
+	q.PublicOnly, q.Sort, q.Desc, q.Offset, q.Limit = false, "", false, 0, 0
+	return q == users.ListQuery{}
+}
+
 // searchOnly tells a query that only searches (at least two letters, the
 // suffix index's case): its count is the number of distinct logins among
 // the suffixes found, read from user_suffixes alone (each suffix row has
