@@ -98,7 +98,13 @@ func TestFlood(t *testing.T) {
 	if n := answered.Load(); n >= flood {
 		t.Fatalf("the other socket waited for the whole flood (%d answered)", n)
 	}
-	<-done
+	// A lost answer (a dropped connection on a starved machine) must fail
+	// the test, not hang the suite until go test's own timeout.
+	select {
+	case <-done:
+	case <-time.After(2 * time.Minute):
+		t.Fatalf("%d of %d answers, none for 2 minutes (connected: %v)", answered.Load(), flood, flooder.Connected())
+	}
 }
 
 func TestConnectionsPerIP(t *testing.T) {
