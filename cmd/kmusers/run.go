@@ -176,10 +176,7 @@ func open(ctx context.Context, cfg *config.Config, log *slog.Logger, serverStart
 		Tool: !serverStart, Remote: remote, AvatarIO: online.Avatars{Service: av}, Anime: anime,
 		Events: bus, Limiters: limiters(cfg, db, log), LoginSlots: users.DefaultLoginSlots(),
 	})
-	if err == nil && serverStart {
-		err = av.Sweep(ctx) // before serving: nothing is being uploaded here yet (other processes: see Sweep)
-	}
-	if err != nil {
+	if err != nil { // a server start sweeps the avatars once it listens (afterListening)
 		db.Close()
 		return nil, err
 	}
@@ -231,6 +228,7 @@ func serve(ctx context.Context, cfg *config.Config, a *app, log, accessLog *slog
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("listening", "addr", "http://"+ln.Addr().String())
+	defer afterListening(ctx, a, log)() // waited for: the database closes after it
 	select {
 	case err := <-errc:
 		return err
