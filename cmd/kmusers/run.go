@@ -132,6 +132,7 @@ type app struct {
 	anime   *animelist.Service
 	online  onlineEnv
 	events  *events.Bus // what changed, for the live faces
+	gcHeld  func()      // a server start: gives the collector back (startgc.go)
 }
 
 // open opens the data dir. Only a server start cleans up after the last run
@@ -144,6 +145,10 @@ func open(ctx context.Context, cfg *config.Config, log *slog.Logger, serverStart
 	db, err := store.Open(ctx, cfg.DB)
 	if err != nil {
 		return nil, err
+	}
+	gcHeld := func() {}
+	if serverStart {
+		gcHeld = holdGC() // after the migrations, which may need the collector
 	}
 	sec, err := loadSecrets(ctx, cfg, db)
 	if err != nil {
@@ -180,7 +185,7 @@ func open(ctx context.Context, cfg *config.Config, log *slog.Logger, serverStart
 		db.Close()
 		return nil, err
 	}
-	return &app{db: db, secrets: sec, users: svc, avatars: av, anime: anime, online: oenv, events: bus}, nil
+	return &app{db: db, secrets: sec, users: svc, avatars: av, anime: anime, online: oenv, events: bus, gcHeld: gcHeld}, nil
 }
 
 func (a *app) close() { a.db.Close() }

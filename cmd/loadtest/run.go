@@ -66,7 +66,7 @@ func run(ctx context.Context, o options, procs *children, out io.Writer) error {
 	// Cold starts: one unmeasured start migrates the fresh copy and warms
 	// the file cache, then each measured start runs to its first 200.
 	argv := []string{bin, "serve", "--addr", "127.0.0.1:0", "--data", data, "--log-format", "json"}
-	var colds []time.Duration
+	var colds, coldCPU []time.Duration
 	var srv *proc
 	for i := 0; i <= o.coldStarts; i++ {
 		if srv != nil {
@@ -82,13 +82,16 @@ func run(ctx context.Context, o options, procs *children, out io.Writer) error {
 		}
 		if i > 0 {
 			colds = append(colds, at.Sub(srv.started))
+			if cpu, err := threadsCPU(srv.pid()); err == nil {
+				coldCPU = append(coldCPU, cpu)
+			}
 		}
 		if !o.wants("coldStart") {
 			break
 		}
 	}
 	if len(colds) > 0 {
-		m.rows = append(m.rows, coldRow(colds))
+		m.rows = append(m.rows, coldRow(colds, coldCPU))
 	}
 
 	s, err := logIn(ctx, client, srv.base)
@@ -364,9 +367,11 @@ func sampleRSS(pid int) (stop func() int64) {
 	}
 }
 
-// coldRow is the cold-start row: median and slowest of the measured starts.
-func coldRow(colds []time.Duration) row {
+// coldRow is the cold-start row: median and slowest of the measured starts,
+// and the median CPU time the server spent until its first answer.
+func coldRow(colds, cpu []time.Duration) row {
 	s := slices.Clone(colds)
 	slices.Sort(s)
-	return row{scenario: "coldStart", load: "coldStart", p50: s[len(s)/2], p99: s[len(s)-1], requests: len(s)}
+	return row{scenario: "coldStart", load: "coldStart", p50: s[len(s)/2], p99: s[len(s)-1], requests: len(s),
+		readyCPU: median(cpu)}
 }
