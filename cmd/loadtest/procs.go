@@ -239,6 +239,26 @@ func statusField(status, field string) (int64, error) {
 	return 0, fmt.Errorf("no %s in /proc status", field)
 }
 
+// rssParts says what the RSS is made of at the end of a scenario: anonymous
+// memory (Go's heap and stacks, SQLite's page caches), file pages (the
+// binary, a mapped database) and shared memory (SQLite's WAL index), as
+// " (anon A, file F, shmem S MiB)", or "" when unreadable.
+func rssParts(pid int) string {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return ""
+	}
+	var mib [3]float64
+	for i, f := range []string{"RssAnon", "RssFile", "RssShmem"} {
+		kib, err := statusField(string(b), f)
+		if err != nil {
+			return ""
+		}
+		mib[i] = float64(kib) / 1024
+	}
+	return fmt.Sprintf(" (anon %.1f, file %.1f, shmem %.1f MiB)", mib[0], mib[1], mib[2])
+}
+
 // resetPeakRSS sets VmHWM back to the current RSS (Linux 4.0+), so the next
 // VmHWM read is the peak of one scenario.
 func resetPeakRSS(pid int) bool {

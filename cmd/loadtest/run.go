@@ -306,6 +306,7 @@ func (m *meter) measure(ctx context.Context, p *proc, name string, loads []load)
 	if hwm, err := procStatusKiB(pid, "VmHWM"); err == nil && exact {
 		peak = max(peak, hwm)
 	}
+	parts := rssParts(pid)
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -325,8 +326,8 @@ func (m *meter) measure(ctx context.Context, p *proc, name string, loads []load)
 		if i > 0 {
 			fmt.Fprintf(m.out, "%-20s ", "")
 		}
-		fmt.Fprintf(m.out, "%-10s %9.0f rps  p50 %-9s p99 %-9s errors %d  RSS %.1f MiB  server CPU %.2f  client CPU %.2f  idle %.0f%%\n",
-			r.load, r.rps, fmtDur(r.p50), fmtDur(r.p99), r.errors, float64(r.peakRSSKiB)/1024, r.serverCPU, r.clientCPU, r.machineIdle)
+		fmt.Fprintf(m.out, "%-10s %9.0f rps  p50 %-9s p99 %-9s errors %d  RSS %.1f MiB%s  server CPU %.2f  client CPU %.2f  idle %.0f%%\n",
+			r.load, r.rps, fmtDur(r.p50), fmtDur(r.p99), r.errors, float64(r.peakRSSKiB)/1024, parts, r.serverCPU, r.clientCPU, r.machineIdle)
 		if t.firstErr != "" {
 			fmt.Fprintf(m.out, "%-20s first error: %s\n", "", t.firstErr)
 		}
