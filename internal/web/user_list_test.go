@@ -47,7 +47,7 @@ func TestUserListSearchAnywhere(t *testing.T) {
 	for q, want := range map[string][]string{
 		"elodie":             {"elo"},
 		"LOD":                {"elo"},
-		"kappa":              nil, // a built-in guest nobody used: hidden by default
+		"kappa":              {"karaoke_kappa"}, // a search looks at everyone, unused guests too
 		"kappa&guests=all":   {"karaoke_kappa"},
 		"oke kap&guests=all": {"karaoke_kappa"},
 	} {
@@ -55,6 +55,13 @@ func TestUserListSearchAnywhere(t *testing.T) {
 		if got := rowLogins(p); !slices.Equal(got, want) {
 			t.Errorf("q=%s: %v, want %v", q, got, want)
 		}
+	}
+	// The plain list leaves out the built-in guests nobody used, unless asked.
+	if got := rowLogins(op.get("/users?per_page=200", false)); slices.Contains(got, "karaoke_kappa") {
+		t.Errorf("plain list shows an unused built-in guest: %v", got)
+	}
+	if got := rowLogins(op.get("/users?per_page=200&guests=all", false)); !slices.Contains(got, "karaoke_kappa") {
+		t.Errorf("guests=all: %v", got)
 	}
 	// A guest finds the same way, among public users.
 	if got := rowLogins(s.guest().get("/users?q=%C3%A9lo", false)); !slices.Equal(got, []string{"elo"}) {

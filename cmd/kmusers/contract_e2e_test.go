@@ -1,0 +1,138 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// These tests hold the built binary, started with its default flags, to the
+// contract (SPEC.md) from outside, the way a client that only read the
+// contract would use it: every one of them failed before its fix.
+
+// message is the message of a command's answer: {"code": ..., "data": ...}.
+func (a answer) message(t *testing.T) (code string, data json.RawMessage) {
+	t.Helper()
+	var d struct {
+		Message struct {
+			Code string          `json:"code"`
+			Data json.RawMessage `json:"data"`
+		} `json:"message"`
+	}
+	if err := json.Unmarshal(a.Data, &d); err != nil {
+		t.Fatalf("not a message: %s", a.Data)
+	}
+	return d.Message.Code, d.Message.Data
+}
+
+// TestContractCreateUserAnswersOnlyItsCodes: createUser is "anyone", and
+// its errors are the ones §4 lists, none of them 429. A client on the
+// server's own machine (a KM app beside it, a test suite) signs up many
+// accounts and tries many refused ones without being throttled; addresses
+// of the network keep their per-address rate (internal/api tests).
+func TestContractCreateUserAnswersOnlyItsCodes(t *testing.T) {
+	p := start(t, t.TempDir())
+	for i := range 12 {
+		if a := p.command(t, "", "createUser", map[string]any{"login": fmt.Sprintf("Bad Login %d", i), "password": "a long enough password"}); a.status != 400 {
+			t.Fatalf("invalid login %d: %d %s", i, a.status, a.Data)
+		}
+		if a := p.command(t, "", "createUser", map[string]any{"login": fmt.Sprintf("shorty%d", i), "password": "short"}); a.status != 411 {
+			t.Fatalf("short password %d: %d %s", i, a.status, a.Data)
+		}
+	}
+	for i := range 25 {
+		if a := p.command(t, "", "createUser", map[string]any{"login": fmt.Sprintf("singer%d", i), "password": "a long enough password"}); a.status != 200 {
+			t.Fatalf("sign-up %d: %d %s", i, a.status, a.Data)
+		}
+	}
+}
+
+// TestContractInvisibleNicknameTwins: §2 "so `Ａdmin`, Cyrillic `Аdmin` and
+// `Admin` with a zero-width space all collide with `Admin`": a nickname that
+// is another user's name once its invisible characters are taken out is
+// NICKNAME_ALREADY_IN_USE (createUser) or USER_EDIT_ERROR with that data
+// (editMyAccount, editUser); one that collides with nobody is still refused.
+func TestContractInvisibleNicknameTwins(t *testing.T) {
+	p := start(t, t.TempDir())
+	if a := p.command(t, "", "createUser", map[string]any{"login": "olga", "password": "a long enough password", "nickname": "Star Singer"}); a.status != 200 {
+		t.Fatalf("olga: %d %s", a.status, a.Data)
+	}
+	for _, nick := range []string{"Star\u200b Singer", "Sta\u200dr Singer", "\u200bStar Singer", "Ad\u200bmin", "Administrat\u2060or"} {
+		a := p.command(t, "", "createUser", map[string]any{"login": "mallory", "password": "a long enough password", "nickname": nick})
+		if code, _ := a.message(t); a.status != 409 || code != "NICKNAME_ALREADY_IN_USE" {
+			t.Errorf("createUser nickname %q: %d %s, want 409 NICKNAME_ALREADY_IN_USE", nick, a.status, a.Data)
+		}
+	}
+	if a := p.command(t, "", "createUser", map[string]any{"login": "mallory", "password": "a long enough password", "nickname": "Nobody\u200bElse"}); a.status != 400 {
+		t.Errorf("an invisible character colliding with nobody: %d %s, want 400", a.status, a.Data)
+	}
+	if a := p.command(t, "", "createUser", map[string]any{"login": "mallory", "password": "a long enough password"}); a.status != 200 {
+		t.Fatalf("mallory: %d %s", a.status, a.Data)
+	}
+	mallory := p.login(t, "mallory", "a long enough password")
+	a := p.command(t, mallory, "editMyAccount", map[string]any{"nickname": "Star Singer\u200b"})
+	if code, data := a.message(t); a.status != 409 || code != "USER_EDIT_ERROR" || string(data) != `"NICKNAME_ALREADY_IN_USE"` {
+		t.Errorf("editMyAccount: %d %s, want 409 USER_EDIT_ERROR NICKNAME_ALREADY_IN_USE", a.status, a.Data)
+	}
+	// Her own nickname with an invisible character is no collision: refused as invalid.
+	if a := p.command(t, mallory, "editMyAccount", map[string]any{"nickname": "mal\u200blory"}); a.status != 400 {
+		t.Errorf("her own name with an invisible character: %d %s, want 400", a.status, a.Data)
+	}
+}
+
+var userRowLogin = regexp.MustCompile(`data-testid="user-row"[^>]*data-login="([^"]+)"|data-login="([^"]+)"[^>]*data-testid="user-row"`)
+
+func panelRows(t *testing.T, c *http.Client, u string) []string {
+	t.Helper()
+	resp, err := c.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		t.Fatalf("%s: %d", u, resp.StatusCode)
+	}
+	var rows []string
+	for _, m := range userRowLogin.FindAllStringSubmatch(string(body), -1) {
+		rows = append(rows, m[1]+m[2])
+	}
+	return rows
+}
+
+// TestContractUserListFindsEveryone: §6 /users "operators see everyone",
+// with a search and a type filter: the 40 guests made at first start are
+// users like the others, found by their name and listed under type 2 even
+// before anyone used them.
+func TestContractUserListFindsEveryone(t *testing.T) {
+	p := start(t, t.TempDir())
+	if a := p.command(t, "", "createUser", map[string]any{"login": "olga", "password": "operator password", "role": "admin", "securityCode": p.code(t)}); a.status != 200 {
+		t.Fatalf("olga: %d %s", a.status, a.Data)
+	}
+	op := p.login(t, "olga", "operator password")
+	a := p.command(t, op, "getUsers", map[string]any{"type": 2})
+	var guests []struct{ Login, Nickname string }
+	if a.status != 200 || json.Unmarshal(a.Data, &guests) != nil || len(guests) < 40 {
+		t.Fatalf("getUsers type 2: %d, %d guests", a.status, len(guests))
+	}
+	jar, _ := cookiejar.New(nil)
+	panel := &http.Client{Jar: jar}
+	if r := panelForm(t, panel, p.base, "/login", url.Values{"username": {"olga"}, "password": {"operator password"}}); r.StatusCode != 200 {
+		t.Fatalf("panel login: %d", r.StatusCode)
+	}
+	if rows := panelRows(t, panel, p.base+"/users?type=2&per_page=100"); len(rows) != len(guests) {
+		t.Errorf("/users?type=2: %d rows, getUsers has %d guests", len(rows), len(guests))
+	}
+	g := guests[len(guests)-1]
+	word := strings.ToUpper(strings.Fields(g.Nickname)[0])
+	if rows := panelRows(t, panel, p.base+"/users?per_page=200&q="+url.QueryEscape(word)); !slices.Contains(rows, g.Login) {
+		t.Errorf("/users?q=%s: %v, want %s among them", word, rows, g.Login)
+	}
+}
