@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"image/color"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -134,5 +135,32 @@ func TestContractUserListFindsEveryone(t *testing.T) {
 	word := strings.ToUpper(strings.Fields(g.Nickname)[0])
 	if rows := panelRows(t, panel, p.base+"/users?per_page=200&q="+url.QueryEscape(word)); !slices.Contains(rows, g.Login) {
 		t.Errorf("/users?q=%s: %v, want %s among them", word, rows, g.Login)
+	}
+}
+
+// TestContractRefusedUploadsCostNoTry: §5 answers an upload that is not an
+// image 415 or 400, nothing else; a user who sent many files the server
+// refused from their first bytes still uploads an avatar (the rate bounds
+// the images it decodes).
+func TestContractRefusedUploadsCostNoTry(t *testing.T) {
+	p := start(t, t.TempDir())
+	if a := p.command(t, "", "createUser", map[string]any{"login": "bob", "password": "a long enough password"}); a.status != 200 {
+		t.Fatalf("bob: %d %s", a.status, a.Data)
+	}
+	bob := p.login(t, "bob", "a long enough password")
+	refused := map[string][]byte{"svg": []byte(`<svg xmlns="http://www.w3.org/2000/svg"/>`), "text": []byte("not an image at all"),
+		"png header only": testPNG(t, color.NRGBA{1, 2, 3, 255})[:20]}
+	for i := range 10 {
+		for name, data := range refused {
+			ct, body := multipartFile(t, "file", data)
+			if st := rest(t, "POST", p.base+"/api/importfile", bob, ct, body, nil); st != 415 && st != 400 {
+				t.Fatalf("%s #%d: %d, want 415 or 400", name, i, st)
+			}
+		}
+	}
+	ct, body := multipartFile(t, "file", testPNG(t, color.NRGBA{200, 10, 10, 255}))
+	var up struct{ Filename string }
+	if st := rest(t, "POST", p.base+"/api/importfile", bob, ct, body, &up); st != 200 || up.Filename == "" {
+		t.Fatalf("a real image after 30 refused files: %d", st)
 	}
 }

@@ -76,3 +76,23 @@ func TestBucketBurstThenRate(t *testing.T) {
 		t.Fatal("rate not one per 12 minutes")
 	}
 }
+
+// TestBucketGive: a given-back try can be taken again, never beyond the burst.
+func TestBucketGive(t *testing.T) {
+	now := time.Unix(0, 0)
+	b := NewBucket(1, 2, func() time.Time { return now })
+	if !b.Take("k") || !b.Take("k") || b.Take("k") {
+		t.Fatal("burst of 2")
+	}
+	b.Give("k")
+	if !b.Take("k") || b.Take("k") {
+		t.Fatal("one try given back, one taken")
+	}
+	b.Give("k")
+	b.Give("k")
+	b.Give("k")
+	if !b.Take("k") || !b.Take("k") || b.Take("k") {
+		t.Fatal("given back beyond the burst")
+	}
+	b.Give("unknown") // nothing to give back to: no entry made
+}
