@@ -164,3 +164,35 @@ func TestContractRefusedUploadsCostNoTry(t *testing.T) {
 		t.Fatalf("a real image after 30 refused files: %d", st)
 	}
 }
+
+// TestContractEditRefusesWrongTypesAsEditErrors: §4 editUser "400
+// USER_EDIT_ERROR (invalid value; data names the field)", which
+// editMyAccount shares: a value of the wrong type is an invalid value.
+func TestContractEditRefusesWrongTypesAsEditErrors(t *testing.T) {
+	p := start(t, t.TempDir())
+	if a := p.command(t, "", "createUser", map[string]any{"login": "olga", "password": "operator password", "role": "admin", "securityCode": p.code(t)}); a.status != 200 {
+		t.Fatalf("olga: %d %s", a.status, a.Data)
+	}
+	if a := p.command(t, "", "createUser", map[string]any{"login": "bob", "password": "a long enough password"}); a.status != 200 {
+		t.Fatalf("bob: %d %s", a.status, a.Data)
+	}
+	op, bob := p.login(t, "olga", "operator password"), p.login(t, "bob", "a long enough password")
+	for _, c := range []struct {
+		token, cmd string
+		args       map[string]any
+		field      string
+	}{
+		{bob, "editMyAccount", map[string]any{"flag_public": "yes"}, "flag_public"},
+		{bob, "editMyAccount", map[string]any{"bio": 42}, "bio"},
+		{bob, "editMyAccount", map[string]any{"social_networks": "discord"}, "social_networks"},
+		{op, "editUser", map[string]any{"login": "bob", "type": "admin"}, "type"},
+		{op, "editUser", map[string]any{"login": "bob", "flag_parentsonly": 1}, "flag_parentsonly"},
+	} {
+		a := p.command(t, c.token, c.cmd, c.args)
+		code, data := a.message(t)
+		var fields map[string]string
+		if a.status != 400 || code != "USER_EDIT_ERROR" || json.Unmarshal(data, &fields) != nil || fields[c.field] == "" {
+			t.Errorf("%s %v: %d %s, want 400 USER_EDIT_ERROR naming %s", c.cmd, c.args, a.status, a.Data, c.field)
+		}
+	}
+}
