@@ -196,3 +196,35 @@ func TestContractEditRefusesWrongTypesAsEditErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestContractHeadAnswersLikeGet: the pages, /healthz and avatars answer
+// HEAD with the status and headers of their GET (the headers §6 asks of
+// every page can be checked with curl -I), and no body.
+func TestContractHeadAnswersLikeGet(t *testing.T) {
+	p := start(t, t.TempDir())
+	for path, wantType := range map[string]string{"/healthz": "text/plain", "/login": "text/html", "/avatars/blank.png": "image/png"} {
+		resp, err := http.Head(p.base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), wantType) ||
+			resp.Header.Get("X-Content-Type-Options") != "nosniff" || len(body) != 0 {
+			t.Errorf("HEAD %s: %d %q, %d bytes", path, resp.StatusCode, resp.Header.Get("Content-Type"), len(body))
+		}
+	}
+	resp, err := http.Head(p.base + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors 'none'") {
+		t.Errorf("HEAD /login: CSP %q", csp)
+	}
+	if r, err := http.Get(p.base + "/healthz"); err != nil || r.StatusCode != 200 {
+		t.Fatalf("GET after HEAD: %v %v", r, err)
+	} else if b, _ := io.ReadAll(r.Body); string(b) != "ok" {
+		t.Errorf("GET /healthz: %q", b)
+	}
+}
