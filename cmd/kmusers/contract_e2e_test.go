@@ -131,6 +131,19 @@ func TestContractUserListFindsEveryone(t *testing.T) {
 	if rows := panelRows(t, panel, p.base+"/users?type=2&per_page=100"); len(rows) != len(guests) {
 		t.Errorf("/users?type=2: %d rows, getUsers has %d guests", len(rows), len(guests))
 	}
+	// The filters are everyone's (§6 lists them before who sees what): a
+	// user filtering by type sees the public guests, and only guests.
+	if a := p.command(t, "", "createUser", map[string]any{"login": "bob", "password": "a long enough password"}); a.status != 200 {
+		t.Fatalf("bob: %d %s", a.status, a.Data)
+	}
+	bobJar, _ := cookiejar.New(nil)
+	bobPanel := &http.Client{Jar: bobJar}
+	if r := panelForm(t, bobPanel, p.base, "/login", url.Values{"username": {"bob"}, "password": {"a long enough password"}}); r.StatusCode != 200 {
+		t.Fatalf("bob's panel login: %d", r.StatusCode)
+	}
+	if rows := panelRows(t, bobPanel, p.base+"/users?type=2&per_page=100"); len(rows) != len(guests) || slices.Contains(rows, "bob") {
+		t.Errorf("bob's /users?type=2: %d rows (%v), want the %d guests", len(rows), rows, len(guests))
+	}
 	g := guests[len(guests)-1]
 	word := strings.ToUpper(strings.Fields(g.Nickname)[0])
 	if rows := panelRows(t, panel, p.base+"/users?per_page=200&q="+url.QueryEscape(word)); !slices.Contains(rows, g.Login) {
