@@ -63,11 +63,18 @@ func Check() error {
 	return err
 }
 
-// Localizer answers messages in one language.
+// Localizer answers messages in one language. There is one per language,
+// shared by every request: a page asks for a few hundred messages, and
+// go-i18n matches the language again on each of them.
 type Localizer struct {
-	tag language.Tag
-	loc *goi18n.Localizer
+	tag   language.Tag
+	loc   *goi18n.Localizer
+	plain sync.Map // id → its text when asked without data: always the same
+	shape sync.Map // id and data keys → its text with a marker per field
 }
+
+// localizers are the Localizers made so far, by tag.
+var localizers sync.Map
 
 // Pick chooses the language for a request: the user's own setting when the
 // panel speaks it, then the Accept-Language header, then English.
@@ -86,7 +93,11 @@ func For(tag language.Tag) *Localizer {
 	if err != nil {
 		panic(err) // Check runs at start; the files are embedded
 	}
-	return &Localizer{tag: tag, loc: goi18n.NewLocalizer(b, tag.String())}
+	if l, ok := localizers.Load(tag); ok {
+		return l.(*Localizer)
+	}
+	l, _ := localizers.LoadOrStore(tag, &Localizer{tag: tag, loc: goi18n.NewLocalizer(b, tag.String())})
+	return l.(*Localizer)
 }
 
 // match picks the first preference the panel speaks; Accept-Language lists
@@ -112,13 +123,23 @@ func (l *Localizer) Lang() string { return l.tag.String() }
 // missing id answers the id itself so that a page still renders; the test
 // of the message files keeps that from shipping.
 func (l *Localizer) T(id string, data ...map[string]any) string {
+	if len(data) == 0 {
+		if s, ok := l.plain.Load(id); ok {
+			return s.(string)
+		}
+	} else if s, ok := l.filled(id, data[0]); ok {
+		return s
+	}
 	cfg := &goi18n.LocalizeConfig{MessageID: id}
 	if len(data) > 0 {
 		cfg.TemplateData = data[0]
 	}
 	s, err := l.loc.Localize(cfg)
 	if err != nil {
-		return id
+		return id // not kept: the files are embedded, but say it every time
+	}
+	if len(data) == 0 {
+		l.plain.Store(id, s)
 	}
 	return s
 }

@@ -26,6 +26,7 @@ type Store struct {
 
 	sessions sessionCache // what the gate last read (session_cache.go)
 	counts   countCache   // the unfiltered lists' counts (count_cache.go)
+	unused   unusedCache  // the built-in guests nobody used (unused_guests_cache.go)
 
 	userByLogin prepared // the one-row read of the hot path (prepared.go)
 }

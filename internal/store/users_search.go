@@ -259,13 +259,12 @@ func (s *Store) countHiding(ctx context.Context, q users.ListQuery) (int64, erro
 		return 0, err
 	}
 	db := s.r.WithContext(ctx)
-	hidden, err := unusedGuests(db)
+	padded, err := s.keptUnusedGuests(db)
 	if err != nil {
 		return 0, err
 	}
-	var h int64
-	err = filtered(db.Model(&users.User{}), q).Where("login IN ?", hidden).Count(&h).Error
-	return n - h, err
+	hidden, err := hiddenIn(db, q, padded)
+	return n - int64(len(hidden)), err
 }
 
 // eachHiding reads a page of a view without the unused built-in guests
@@ -282,13 +281,13 @@ func (s *Store) countHiding(ctx context.Context, q users.ListQuery) (int64, erro
 // again from k: at most len(hidden)+1 walks, almost always one.
 func (s *Store) eachHiding(ctx context.Context, q users.ListQuery, fn func(*users.User) error) error {
 	db := s.r.WithContext(ctx)
-	padded, err := unusedGuests(db)
+	padded, err := s.keptUnusedGuests(db)
 	if err != nil {
 		return err
 	}
 	q.HideUnusedGuests = false
-	var hidden []string
-	if err := filtered(db.Model(&users.User{}), q).Where("login IN ?", padded).Pluck("login", &hidden).Error; err != nil {
+	hidden, err := hiddenIn(db, q, padded)
+	if err != nil {
 		return err
 	}
 	if len(hidden) == 0 {
