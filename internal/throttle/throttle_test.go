@@ -1,6 +1,7 @@
 package throttle
 
 import (
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -81,18 +82,25 @@ func TestBucketBurstThenRate(t *testing.T) {
 func TestBucketGive(t *testing.T) {
 	now := time.Unix(0, 0)
 	b := NewBucket(1, 2, func() time.Time { return now })
-	if !b.Take("k") || !b.Take("k") || b.Take("k") {
-		t.Fatal("burst of 2")
+	takes := func(n int) []bool {
+		var got []bool
+		for range n {
+			got = append(got, b.Take("k"))
+		}
+		return got
+	}
+	if got := takes(3); !slices.Equal(got, []bool{true, true, false}) {
+		t.Fatalf("burst of 2: %v", got)
 	}
 	b.Give("k")
-	if !b.Take("k") || b.Take("k") {
-		t.Fatal("one try given back, one taken")
+	if got := takes(2); !slices.Equal(got, []bool{true, false}) {
+		t.Fatalf("one try given back: %v", got)
 	}
 	b.Give("k")
 	b.Give("k")
 	b.Give("k")
-	if !b.Take("k") || !b.Take("k") || b.Take("k") {
-		t.Fatal("given back beyond the burst")
+	if got := takes(3); !slices.Equal(got, []bool{true, true, false}) {
+		t.Fatalf("given back beyond the burst: %v", got)
 	}
 	b.Give("unknown") // nothing to give back to: no entry made
 }
