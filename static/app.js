@@ -64,13 +64,10 @@ document.addEventListener("keydown", function (ev) {
     var p = ev.detail.parameters;
     Object.keys(p).forEach(function (k) { if (p[k] === "") delete p[k]; });
   });
-  var focusKey = null; // the pager or sort control used
-
   document.addEventListener("htmx:beforeRequest", function (ev) {
     var t = table(ev);
     if (!t) return;
     lastElt = ev.detail.elt;
-    focusKey = lastElt && lastElt.getAttribute && lastElt.getAttribute("data-focus");
     t.setAttribute("aria-busy", "true");
     if (el("list-progress")) el("list-progress").hidden = false;
   });
@@ -91,12 +88,19 @@ document.addEventListener("keydown", function (ev) {
   });
   // After paging or sorting, the view starts at the table's top: focus goes
   // to the sort control used (at the top too), else to the caption.
-  document.addEventListener("htmx:afterSwap", function () {
-    if (!focusKey) return; // a search or a live refresh: focus stays put
+  // - On afterSettle, not afterSwap: htmx makes the new rows' links live in
+  //   its settle step; focus on a link that is not live yet sent Enter (or a
+  //   click) to a plain page load. And the "Loading…" line above the table
+  //   is hidden by then, so the scroll is not undone by its height.
+  // - The control is the one of this request (requestConfig.elt), not one
+  //   remembered from an earlier event: another swap meanwhile (the header's
+  //   count, a live refresh of the table) neither takes nor clears it.
+  document.addEventListener("htmx:afterSettle", function (ev) {
     var t = el("user-table");
-    var key = focusKey;
-    focusKey = null;
-    if (!t) return;
+    if (!table(ev) || ev.target !== t) return;
+    var from = ev.detail.requestConfig && ev.detail.requestConfig.elt;
+    var key = from && from.getAttribute && from.getAttribute("data-focus");
+    if (!key) return; // a search or a live refresh: focus stays put
     var same = key.indexOf("sort-") === 0 || key.indexOf("top-") === 0 ? t.querySelector("[data-focus='" + key + "']") : null;
     var target = same || el("user-caption");
     if (!target) {

@@ -119,6 +119,10 @@ func match(prefs []string) language.Tag {
 // Lang is the language's BCP 47 code, for <html lang>.
 func (l *Localizer) Lang() string { return l.tag.String() }
 
+// Tag is the language, for x/text (names of languages and countries,
+// collation).
+func (l *Localizer) Tag() language.Tag { return l.tag }
+
 // T is the message id, filled with data (a map of template fields). A
 // missing id answers the id itself so that a page still renders; the test
 // of the message files keeps that from shipping.

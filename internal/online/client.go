@@ -22,10 +22,7 @@ import (
 
 // Limits of every call to a host.
 const (
-	// Login and token checks. A busy host keeps a login up to 2 s in its
-	// bcrypt queue (users.bcryptWait) before its bcrypt: waiting less
-	// would give up on a host that is only busy.
-	QuickTimeout = 5 * time.Second
+	QuickTimeout = 2 * time.Second  // login and token checks (the contract's default)
 	SlowTimeout  = 10 * time.Second // everything else
 	MaxJSON      = 1 << 20          // bytes of a JSON answer
 	MaxAvatar    = 8 << 20          // bytes of an avatar

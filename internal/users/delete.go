@@ -9,6 +9,12 @@ import (
 
 // Delete removes an account with every session and token.
 func (s *Service) Delete(ctx context.Context, login string) (*User, error) {
+	return s.deleteIf(ctx, login, func(*User) error { return nil })
+}
+
+// deleteIf is Delete for an account that allow accepts (read in the
+// delete's transaction); allow's error refuses it.
+func (s *Service) deleteIf(ctx context.Context, login string, allow func(*User) error) (*User, error) {
 	login = NormalizeLogin(login)
 	if login == AdminLogin {
 		return nil, ErrAdminProtected
@@ -17,6 +23,9 @@ func (s *Service) Delete(ctx context.Context, login string) (*User, error) {
 	err := s.store.Update(ctx, func(tx Tx) error {
 		u, err := tx.UserByLogin(login)
 		if err != nil {
+			return err
+		}
+		if err := allow(u); err != nil {
 			return err
 		}
 		gone = u

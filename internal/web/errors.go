@@ -50,6 +50,7 @@ var fieldMessages = []struct {
 	{users.ErrGuestsNotAllowed, "form", "error.guests_not_allowed"},
 	{users.ErrNoGuestAvailable, "form", "error.no_guest_available"},
 	{users.ErrNotFound, "form", "error.not_found"},
+	{users.ErrNotTemporary, "form", "error.not_temporary"},
 	{users.ErrCannotChangeType, "type", "error.cannot_change_type"},
 	{avatars.ErrUnsupported, "avatar", "error.avatar_unsupported"},
 	{avatars.ErrInvalid, "avatar", "error.avatar_invalid"},

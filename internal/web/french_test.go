@@ -15,7 +15,8 @@ import (
 var englishWords = regexp.MustCompile(`(?i)\b(the|your|you|and|with|this|is|are|to|of|my|log|save|delete|password|settings|users?)\b`)
 
 // visibleText is what a page says, without the choices of its selects
-// (country and language names are drawn in English) and its scripts.
+// (language families that CLDR does not name keep their English names:
+// TestChoicesNameCountriesAndLanguagesInThePagesLanguage) and its scripts.
 func visibleText(p page) string {
 	d := p.doc.Clone()
 	d.Find("select, script, style, code, [data-testid=flash]").Remove()

@@ -33,6 +33,9 @@ func (h *Handler) StopLive() {
 func (h *Handler) livePage(c echo.Context, title string) layout.Page {
 	p := h.page(c, title)
 	p.Live = h.bus != nil
+	if p.Live {
+		p.Stream = "/events"
+	}
 	return p
 }
 

@@ -1,31 +1,48 @@
 package web
 
 import (
+	"math"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/kmusers/kmusers/internal/i18n"
 	"github.com/kmusers/kmusers/internal/users"
 	"github.com/kmusers/kmusers/views/layout"
 	"github.com/kmusers/kmusers/views/partials"
 )
 
-// onlineLabel is the header's "N online" for operators, "" for others.
-func (h *Handler) onlineLabel(c echo.Context, v *users.User) string {
+// online is the header's "N online" for operators, empty for others. It
+// follows /events when the panel is live (someone logs in, is deleted…)
+// and knows when the first of them leaves the online window, the one
+// change no event announces.
+func (h *Handler) online(c echo.Context, v *users.User) layout.Online {
 	if v == nil || v.Type != users.TypeOperator {
-		return ""
+		return layout.Online{}
 	}
+	ctx := c.Request().Context()
 	since := h.users.OnlineSince()
-	n, err := h.users.Count(c.Request().Context(), v, users.ListQuery{ActiveSince: &since})
+	q := users.ListQuery{ActiveSince: &since}
+	n, err := h.users.Count(ctx, v, q)
 	if err != nil {
 		h.log.Warn("online count", "err", err)
-		return ""
+		return layout.Online{}
 	}
-	return partials.Thousands(n) + " online"
+	o := layout.Online{Live: h.bus != nil,
+		Label: i18n.N(ctx, "frame.online", int(n), map[string]any{"Count": partials.Thousands(n)})}
+	if n > 0 {
+		q.Sort, q.Limit = users.SortLastSeen, 1
+		if first, err := h.users.List(ctx, v, q); err == nil && len(first) == 1 {
+			// Whole seconds, rounded up, and one more: the count is read
+			// after the user has left, not at the edge.
+			o.Next = int(math.Ceil(first[0].LastLoginAt.Sub(since).Seconds())) + 1
+		}
+	}
+	return o
 }
 
 // onlineCount serves the header's count alone (GET /online-count), which
-// the header re-reads now and then.
+// the header re-reads on a change or when someone leaves.
 func (h *Handler) onlineCount(c echo.Context) error {
-	return render(c, http.StatusOK, layout.OnlineCount(h.onlineLabel(c, viewer(c))))
+	return render(c, http.StatusOK, layout.OnlineCount(h.online(c, viewer(c))))
 }

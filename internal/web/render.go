@@ -40,9 +40,13 @@ func (h *Handler) page(c echo.Context, title string) layout.Page {
 	s := current(c)
 	csrf, _ := s.raw.Values["csrf"].(string)
 	set := h.users.Settings()
-	return layout.Page{Title: pageTitle(c, title), CSRF: csrf, User: s.user, Flash: takeFlash(c), Path: c.Request().URL.Path,
+	p := layout.Page{Title: pageTitle(c, title), CSRF: csrf, User: s.user, Flash: takeFlash(c), Path: c.Request().URL.Path,
 		Closed: set.FrontendMode == users.FrontendClosed, SignupOpen: set.AllowUserCreation && set.FrontendMode != users.FrontendClosed,
-		Online: h.onlineLabel(c, s.user)}
+		Online: h.online(c, s.user)}
+	if p.Online.Live {
+		p.Stream = "/events" // the header's count follows the users' changes
+	}
+	return p
 }
 
 // message answers a page of one heading and one text, both message IDs.

@@ -164,12 +164,18 @@ func (h *Handler) saveSession(c echo.Context) error {
 	return nil
 }
 
-// flash keeps a message for the next page.
 // flash keeps a message for the next page, in the request's language: id is
 // a message of internal/i18n/locales, data fills it.
 func flash(c echo.Context, id string, data ...map[string]any) {
+	flashText(c, i18n.T(c.Request().Context(), id, data...))
+}
+
+// flashText shows text, already composed in the viewer's language (a
+// report made of several messages), on the next page. Use flash for one
+// message by ID.
+func flashText(c echo.Context, text string) {
 	s := current(c)
-	s.raw.Values["flash"] = i18n.T(c.Request().Context(), id, data...)
+	s.raw.Values["flash"] = text
 	s.changed = true
 }
 

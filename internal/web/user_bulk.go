@@ -62,6 +62,16 @@ func (h *Handler) bulkPlan(c echo.Context, action partials.BulkAction) (partials
 		}
 		plan.Self = plan.Self || users.NormalizeLogin(login) == v.Login
 	}
+	if action.Value == "delete" || action.Value == "type_user" || action.Value == "type_guest" {
+		var losing []string
+		for _, t := range plan.Targets {
+			losing = append(losing, t.Login)
+		}
+		var err error
+		if plan.NoOperatorLeft, err = h.leavesNoOperator(ctx, v, losing); err != nil {
+			return plan, err
+		}
+	}
 	return plan, nil
 }
 
@@ -108,7 +118,7 @@ func (h *Handler) userBulkApply(c echo.Context) error {
 		}
 		msg += " " + i18n.T(ctx, "bulk.refused", map[string]any{"Users": countUsers(ctx, len(refused)), "Names": names})
 	}
-	flash(c, msg) // already in the viewer's language: no message has this ID
+	flashText(c, msg)
 	return redirect(c, "/users")
 }
 
@@ -121,35 +131,21 @@ func (h *Handler) bulkOne(ctx context.Context, v *users.User, action, login stri
 	case "private", "public":
 		_, err = h.users.Edit(ctx, login, users.Patch{FlagPublic: users.Some(action == "public")})
 	case "remove_temporary":
-		var u *users.User
-		if u, err = h.users.Get(ctx, v, login); err == nil && !u.FlagTemporary {
-			return errNotTemporary
-		}
-		if err == nil {
-			_, err = h.users.Delete(ctx, login)
-		}
+		_, err = h.users.DeleteTemporary(ctx, login)
 	default:
 		_, err = h.users.Edit(ctx, login, users.Patch{Type: users.Some(bulkTypes[action])})
 	}
 	return err
 }
 
-var errNotTemporary = errors.New("not a temporary guest")
-
 // isRefusal tells a rule's refusal (reported per user) from a failure.
 func isRefusal(ctx context.Context, err error) bool {
-	if errors.Is(err, errNotTemporary) {
-		return true
-	}
 	_, ok := refusalWords(ctx, err)
 	return ok
 }
 
 // refusal is the panel's words for a refused action on one user.
 func refusal(ctx context.Context, err error) string {
-	if errors.Is(err, errNotTemporary) {
-		return i18n.T(ctx, "bulk.not_temporary")
-	}
 	w, _ := refusalWords(ctx, err)
 	return w
 }

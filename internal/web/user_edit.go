@@ -23,8 +23,14 @@ func (h *Handler) userEditPage(c echo.Context) error {
 
 // editView is what the edit page shows of target to this viewer.
 func (h *Handler) editView(c echo.Context, target *users.User, avatar string) pages.EditView {
-	return pages.EditView{Login: target.Login, Avatar: avatar, Admin: target.Login == users.AdminLogin,
+	v := pages.EditView{Login: target.Login, Avatar: avatar, Admin: target.Login == users.AdminLogin,
 		Self: target.Login == viewer(c).Login, Cancel: backTo(c, "/users/"+target.Login)}
+	last, err := h.leavesNoOperator(c.Request().Context(), viewer(c), []string{target.Login})
+	if err != nil {
+		h.log.Warn("last operator", "err", err) // the page still works; only the warning is missing
+	}
+	v.LastOperator = last
+	return v
 }
 
 // userEdit is an operator's edit: role, login, password, avatar, profile.

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -200,12 +201,48 @@ func TestHeaderOnlineCount(t *testing.T) {
 	s := newSite(t)
 	op := s.operator()
 	bob := s.member("bob")
+	s.clock.Add(10 * time.Minute) // olga's pages keep her online, bob is idle
 	p := op.get("/users", false)
-	if txt := strings.TrimSpace(p.doc.Find("[data-testid=online-now]").Text()); txt != "2 online" {
+	count := p.doc.Find("[data-testid=online-now]")
+	if txt := strings.TrimSpace(count.Text()); txt != "2 online" {
 		t.Fatalf("header: %q", txt)
 	}
-	if c := op.get("/online-count", true); c.status != 200 || strings.TrimSpace(c.body) != "2 online" {
+	// Live: the count re-reads itself on every change of a user, through
+	// the page's one event stream, and when bob (15 minutes window, idle
+	// for 10) leaves: in 5 minutes and a second.
+	if count.AttrOr("hx-trigger", "") != "sse:users, htmx:sseOpen from:body" || p.doc.Find("body").AttrOr("sse-connect", "") != "/events" {
+		t.Fatalf("count not live: %q, body stream %q", count.AttrOr("hx-trigger", ""), p.doc.Find("body").AttrOr("sse-connect", ""))
+	}
+	if p.doc.Find("[sse-connect]").Length() != 1 {
+		t.Fatal("more than one event stream on the page")
+	}
+	if got := count.Find("span[hx-get]").AttrOr("hx-trigger", ""); got != "load delay:301s" {
+		t.Fatalf("departure timer %q, want 301s", got)
+	}
+	c := op.get("/online-count", true)
+	if c.status != 200 || strings.TrimSpace(c.doc.Text()) != "2 online" || c.doc.Find("span[hx-trigger]").Length() != 1 {
 		t.Fatalf("/online-count: %d %q", c.status, c.body)
+	}
+	// Every other operator page listens too; a profile keeps its own stream.
+	if op.get("/settings", false).doc.Find("body").AttrOr("sse-connect", "") != "/events" {
+		t.Fatal("settings page without the stream")
+	}
+	if got := op.get("/users/bob", false).doc.Find("[sse-connect]"); got.Length() != 1 || got.AttrOr("sse-connect", "") != "/events?user=bob" {
+		t.Fatalf("profile stream %v", got.Nodes)
+	}
+	s.clock.Add(5*time.Minute + time.Second)
+	if txt := strings.TrimSpace(op.get("/online-count", true).doc.Text()); txt != "1 online" {
+		t.Fatalf("after bob's window: %q", txt)
+	}
+	if _, err := s.svc.Edit(context.Background(), "olga", users.Patch{Language: users.Some("fr")}); err != nil {
+		t.Fatal(err)
+	}
+	if txt := strings.TrimSpace(op.get("/online-count", true).doc.Text()); txt != "1 en ligne" {
+		t.Fatalf("French count: %q", txt)
+	}
+	s.member("carl")
+	if txt := strings.TrimSpace(op.get("/users", false).doc.Find("[data-testid=online-now]").Text()); txt != "2 en ligne" {
+		t.Fatalf("French count: %q", txt)
 	}
 	if bob.get("/users", false).doc.Find("[data-testid=online-now]").Length() != 0 {
 		t.Fatal("a user sees the online count")
@@ -373,6 +410,9 @@ func TestBulkRemoveTemporaryGuests(t *testing.T) {
 		form.Add("login", s.AttrOr("value", ""))
 	})
 	op.post("/users/bulk/apply", form)
+	if got := op.get("/users", false).doc.Find("[data-testid=flash]").Text(); !strings.Contains(got, "olga (This is not a temporary guest)") {
+		t.Fatalf("the report does not name olga's refusal in the domain's words: %q", got)
+	}
 	if n, _ := s.svc.Count(context.Background(), users.System(), users.ListQuery{TemporaryOnly: true}); n != 0 {
 		t.Fatalf("%d temporary guests left", n)
 	}

@@ -43,7 +43,11 @@ func (h *Handler) userProfile(c echo.Context) error {
 			return err
 		}
 	}
-	return render(c, http.StatusOK, pages.Profile(h.livePage(c, u.Nickname), pv))
+	p := h.livePage(c, u.Nickname)
+	if p.Live {
+		p.Stream = "/events?user=" + url.QueryEscape(u.Login)
+	}
+	return render(c, http.StatusOK, pages.Profile(p, pv))
 }
 
 // loginParam is the {login} of the path, percent-decoded: the router keeps

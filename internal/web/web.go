@@ -35,6 +35,7 @@ type Users interface {
 	Edit(ctx context.Context, target string, p users.Patch) (*users.User, error)
 	EditMe(ctx context.Context, me *users.User, p users.Patch) (*users.User, error)
 	Delete(ctx context.Context, login string) (*users.User, error)
+	DeleteTemporary(ctx context.Context, login string) (*users.User, error)
 	ResetPassword(ctx context.Context, login, password string, code *string) error
 	PanelLogin(ctx context.Context, clientIP, username, password string, code *string, remember bool) (*users.LoginResult, error)
 	PanelLoginGuest(ctx context.Context) (*users.User, *users.Session, error)

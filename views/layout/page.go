@@ -17,16 +17,43 @@ type Page struct {
 	Flash string
 	Path  string
 	Live  bool // the page refreshes itself from /events (server-sent events)
+	// Stream is the event stream <body> listens to ("/events", with
+	// ?user=LOGIN on a profile), "" for none: one connection a page, which
+	// the page's parts and the header's count share.
+	Stream string
 	// Closed: the frontend is closed (operators see a banner).
 	Closed bool
 	// SignupOpen: a visitor may create an account (links to /signup).
 	SignupOpen bool
 
-	Online string // operators: "N online" for the header
+	Online Online // operators: the header's "N online"
+}
+
+// Online is the header's count of users online now, for operators.
+type Online struct {
+	Label string // "2 online"; "" for others
+	// Next is how many seconds until the first of them leaves the online
+	// window, when the count drops by itself; 0 when nobody is online.
+	Next int
+	// Live: the count re-reads itself when a user changes (/events);
+	// otherwise it is polled.
+	Live bool
+}
+
+// trigger is when the header re-reads the count: when live, on every
+// change of a user and when the stream (re)opens, since changes made while
+// it was closed (between the page and its stream, or while offline) were
+// not announced; else now and then.
+func (o Online) trigger() string {
+	if o.Live {
+		return "sse:users, htmx:sseOpen from:body"
+	}
+	return "every 30s"
 }
 
 // LiveAttrs connects an element to the panel's event stream when live:
-// htmx's SSE extension then fires "sse:NAME" triggers inside it.
+// htmx's SSE extension then fires "sse:NAME" triggers inside it. Base
+// connects <body> to Page.Stream.
 func LiveAttrs(live bool, url string) templ.Attributes {
 	if !live {
 		return templ.Attributes{}

@@ -2,6 +2,9 @@
 package pages
 
 import (
+	"context"
+
+	"github.com/kmusers/kmusers/internal/i18n"
 	"github.com/kmusers/kmusers/internal/iso"
 	"github.com/kmusers/kmusers/internal/users"
 	"github.com/kmusers/kmusers/views/partials"
@@ -9,10 +12,8 @@ import (
 
 // The labels of these choices are message IDs (internal/i18n/locales),
 // translated where the choice is drawn; names of countries and languages
-// are English names, drawn as they are.
+// come from CLDR in the page's language (languageOptions, countryOptions).
 var (
-	languageOptions = codeOptions(iso.Languages, "option.no_preference")
-	countryOptions  = codeOptions(iso.Countries, "option.not_said")
 	typeOptions     = []partials.Option{{Value: "1", Label: "option.type.user"}, {Value: "0", Label: "option.type.operator"}, {Value: "2", Label: "option.type.guest"}}
 	animeOptions    = []partials.Option{{Value: "", Label: "option.none"}, {Value: "anilist", Label: "AniList"}, {Value: "myanimelist", Label: "MyAnimeList"}, {Value: "kitsu", Label: "Kitsu"}}
 	uiLangOptions   = []partials.Option{{Value: "", Label: "option.lang.default"}, {Value: "en", Label: "option.lang.en"}, {Value: "fr", Label: "option.lang.fr"}, {Value: "es", Label: "option.lang.es"}, {Value: "de", Label: "option.lang.de"}, {Value: "it", Label: "option.lang.it"}, {Value: "pt", Label: "option.lang.pt"}, {Value: "id", Label: "option.lang.id"}, {Value: "ja", Label: "option.lang.ja"}}
@@ -24,13 +25,35 @@ var (
 	SocialNetworks = []string{"discord", "twitch", "instagram", "mastodon", "bluesky", "gitlab", "anilist", "myanimelist", "kitsu"}
 )
 
-// codeOptions lists entries by English name, after an empty choice.
+// languageOptions are the languages named in the page's language, in its
+// alphabetical order, after "no preference".
+func languageOptions(ctx context.Context) []partials.Option {
+	return codeOptions(iso.LanguagesIn(i18n.From(ctx).Tag()), "option.no_preference")
+}
+
+// countryOptions are the countries named in the page's language, in its
+// alphabetical order, after "not said".
+func countryOptions(ctx context.Context) []partials.Option {
+	return codeOptions(iso.CountriesIn(i18n.From(ctx).Tag()), "option.not_said")
+}
+
 func codeOptions(entries []iso.Entry, none string) []partials.Option {
-	out := []partials.Option{{Value: "", Label: none}}
-	for _, e := range iso.ByName(entries) {
-		out = append(out, partials.Option{Value: e.Code, Label: e.Name})
+	out := make([]partials.Option, 1, len(entries)+1)
+	out[0] = partials.Option{Value: "", Label: none}
+	for _, e := range entries {
+		out = append(out, partials.Option{Value: e.Code, Name: e.Name})
 	}
 	return out
+}
+
+// languageName and countryName name a profile's codes in the page's
+// language.
+func languageName(ctx context.Context, code string) string {
+	return iso.LanguageNameIn(i18n.From(ctx).Tag(), code)
+}
+
+func countryName(ctx context.Context, code string) string {
+	return iso.CountryNameIn(i18n.From(ctx).Tag(), code)
 }
 
 // socialList is the filled-in networks of a profile, labelled.

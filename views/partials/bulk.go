@@ -39,4 +39,7 @@ type BulkPlan struct {
 	Action  BulkAction
 	Targets []BulkTarget
 	Self    bool // the acting operator is among the targets
+	// NoOperatorLeft: the action leaves no operator able to log in with a
+	// password.
+	NoOperatorLeft bool
 }

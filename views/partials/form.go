@@ -1,6 +1,12 @@
 // Package partials holds the pieces pages share: fields, the user table.
 package partials
 
+import (
+	"context"
+
+	"github.com/kmusers/kmusers/internal/i18n"
+)
+
 // Form keeps what was typed and the message of each refused field.
 type Form struct {
 	Values map[string]string
@@ -25,9 +31,19 @@ func (f Form) Checked(name string) bool {
 	return v == "on" || v == "true" || v == "1"
 }
 
-// Option is one choice of a select.
+// Option is one choice of a select: Label is a message ID, or Name a text
+// already in the page's language (the name of a country).
 type Option struct {
 	Value, Label string
+	Name         string
+}
+
+// Text is what the choice shows.
+func (o Option) Text(ctx context.Context) string {
+	if o.Name != "" {
+		return o.Name
+	}
+	return i18n.T(ctx, o.Label)
 }
 
 func errID(name string) string { return name + "-error" }
