@@ -132,6 +132,7 @@ type app struct {
 	anime   *animelist.Service
 	online  onlineEnv
 	events  *events.Bus // what changed, for the live faces
+	gcHeld  func()      // a server start: gives the collector back (startgc.go)
 }
 
 // open opens the data dir. Only a server start cleans up after the last run
@@ -144,6 +145,10 @@ func open(ctx context.Context, cfg *config.Config, log *slog.Logger, serverStart
 	db, err := store.Open(ctx, cfg.DB)
 	if err != nil {
 		return nil, err
+	}
+	gcHeld := func() {}
+	if serverStart {
+		gcHeld = holdGC() // after the migrations, which may need the collector
 	}
 	sec, err := loadSecrets(ctx, cfg, db)
 	if err != nil {
@@ -176,14 +181,11 @@ func open(ctx context.Context, cfg *config.Config, log *slog.Logger, serverStart
 		Tool: !serverStart, Remote: remote, AvatarIO: online.Avatars{Service: av}, Anime: anime,
 		Events: bus, Limiters: limiters(cfg, db, log), LoginSlots: users.DefaultLoginSlots(),
 	})
-	if err == nil && serverStart {
-		err = av.Sweep(ctx) // before serving: nothing is being uploaded here yet (other processes: see Sweep)
-	}
-	if err != nil {
+	if err != nil { // a server start sweeps the avatars once it listens (afterListening)
 		db.Close()
 		return nil, err
 	}
-	return &app{db: db, secrets: sec, users: svc, avatars: av, anime: anime, online: oenv, events: bus}, nil
+	return &app{db: db, secrets: sec, users: svc, avatars: av, anime: anime, online: oenv, events: bus, gcHeld: gcHeld}, nil
 }
 
 func (a *app) close() { a.db.Close() }
@@ -231,6 +233,7 @@ func serve(ctx context.Context, cfg *config.Config, a *app, log, accessLog *slog
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("listening", "addr", "http://"+ln.Addr().String())
+	defer afterListening(ctx, a, log)() // waited for: the database closes after it
 	select {
 	case err := <-errc:
 		return err

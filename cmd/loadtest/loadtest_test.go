@@ -42,12 +42,18 @@ func TestProcReaders(t *testing.T) {
 	if got, err := statCPU(stat); err != nil || got != 3*time.Second {
 		t.Errorf("cpu = %v, %v", got, err)
 	}
+	if got, err := schedstatRun("12500000 3000 7\n"); err != nil || got != 12500*time.Microsecond {
+		t.Errorf("schedstat run time = %v, %v", got, err)
+	}
 	// This test process, read for real.
 	if kib, err := procStatusKiB(os.Getpid(), "VmHWM"); err != nil || kib <= 0 {
 		t.Errorf("own VmHWM = %d, %v", kib, err)
 	}
 	if _, err := cpuTime(os.Getpid()); err != nil {
 		t.Errorf("own CPU time: %v", err)
+	}
+	if cpu, err := threadsCPU(os.Getpid()); err != nil || cpu <= 0 {
+		t.Errorf("own CPU time by threads: %v, %v", cpu, err)
 	}
 }
 

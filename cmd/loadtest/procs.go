@@ -239,6 +239,26 @@ func statusField(status, field string) (int64, error) {
 	return 0, fmt.Errorf("no %s in /proc status", field)
 }
 
+// rssParts says what the RSS is made of at the end of a scenario: anonymous
+// memory (Go's heap and stacks, SQLite's page caches), file pages (the
+// binary, a mapped database) and shared memory (SQLite's WAL index), as
+// " (anon A, file F, shmem S MiB)", or "" when unreadable.
+func rssParts(pid int) string {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return ""
+	}
+	var mib [3]float64
+	for i, f := range []string{"RssAnon", "RssFile", "RssShmem"} {
+		kib, err := statusField(string(b), f)
+		if err != nil {
+			return ""
+		}
+		mib[i] = float64(kib) / 1024
+	}
+	return fmt.Sprintf(" (anon %.1f, file %.1f, shmem %.1f MiB)", mib[0], mib[1], mib[2])
+}
+
 // resetPeakRSS sets VmHWM back to the current RSS (Linux 4.0+), so the next
 // VmHWM read is the peak of one scenario.
 func resetPeakRSS(pid int) bool {
@@ -274,6 +294,41 @@ func statCPU(stat string) (time.Duration, error) {
 		return 0, err
 	}
 	return time.Duration(u+s) * time.Second / clockTicks, nil
+}
+
+// threadsCPU is the CPU time of a process so far, summed over its threads'
+// /proc/PID/task/TID/schedstat (nanoseconds). Unlike the wall time of a cold
+// start it hardly moves with the machine's load, and unlike /proc/PID/stat
+// it is not counted in 10 ms ticks. Threads that already exited are not
+// counted (Go's threads live as long as the process).
+func threadsCPU(pid int) (time.Duration, error) {
+	tasks, err := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
+	if err != nil {
+		return 0, err
+	}
+	var sum time.Duration
+	for _, t := range tasks {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%s/schedstat", pid, t.Name()))
+		if err != nil {
+			continue // the thread exited meanwhile
+		}
+		ns, err := schedstatRun(string(b))
+		if err != nil {
+			return 0, err
+		}
+		sum += ns
+	}
+	return sum, nil
+}
+
+// schedstatRun reads the first field of a schedstat line: time on a CPU, in ns.
+func schedstatRun(line string) (time.Duration, error) {
+	f := strings.Fields(line)
+	if len(f) == 0 {
+		return 0, errors.New("empty schedstat")
+	}
+	ns, err := strconv.ParseInt(f[0], 10, 64)
+	return time.Duration(ns), err
 }
 
 // machineIdle reads the idle and total jiffies of all CPUs from /proc/stat.

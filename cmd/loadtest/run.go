@@ -66,7 +66,7 @@ func run(ctx context.Context, o options, procs *children, out io.Writer) error {
 	// Cold starts: one unmeasured start migrates the fresh copy and warms
 	// the file cache, then each measured start runs to its first 200.
 	argv := []string{bin, "serve", "--addr", "127.0.0.1:0", "--data", data, "--log-format", "json"}
-	var colds []time.Duration
+	var colds, coldCPU []time.Duration
 	var srv *proc
 	for i := 0; i <= o.coldStarts; i++ {
 		if srv != nil {
@@ -82,13 +82,16 @@ func run(ctx context.Context, o options, procs *children, out io.Writer) error {
 		}
 		if i > 0 {
 			colds = append(colds, at.Sub(srv.started))
+			if cpu, err := threadsCPU(srv.pid()); err == nil {
+				coldCPU = append(coldCPU, cpu)
+			}
 		}
 		if !o.wants("coldStart") {
 			break
 		}
 	}
 	if len(colds) > 0 {
-		m.rows = append(m.rows, coldRow(colds))
+		m.rows = append(m.rows, coldRow(colds, coldCPU))
 	}
 
 	s, err := logIn(ctx, client, srv.base)
@@ -303,6 +306,7 @@ func (m *meter) measure(ctx context.Context, p *proc, name string, loads []load)
 	if hwm, err := procStatusKiB(pid, "VmHWM"); err == nil && exact {
 		peak = max(peak, hwm)
 	}
+	parts := rssParts(pid)
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -322,8 +326,8 @@ func (m *meter) measure(ctx context.Context, p *proc, name string, loads []load)
 		if i > 0 {
 			fmt.Fprintf(m.out, "%-20s ", "")
 		}
-		fmt.Fprintf(m.out, "%-10s %9.0f rps  p50 %-9s p99 %-9s errors %d  RSS %.1f MiB  server CPU %.2f  client CPU %.2f  idle %.0f%%\n",
-			r.load, r.rps, fmtDur(r.p50), fmtDur(r.p99), r.errors, float64(r.peakRSSKiB)/1024, r.serverCPU, r.clientCPU, r.machineIdle)
+		fmt.Fprintf(m.out, "%-10s %9.0f rps  p50 %-9s p99 %-9s errors %d  RSS %.1f MiB%s  server CPU %.2f  client CPU %.2f  idle %.0f%%\n",
+			r.load, r.rps, fmtDur(r.p50), fmtDur(r.p99), r.errors, float64(r.peakRSSKiB)/1024, parts, r.serverCPU, r.clientCPU, r.machineIdle)
 		if t.firstErr != "" {
 			fmt.Fprintf(m.out, "%-20s first error: %s\n", "", t.firstErr)
 		}
@@ -364,9 +368,11 @@ func sampleRSS(pid int) (stop func() int64) {
 	}
 }
 
-// coldRow is the cold-start row: median and slowest of the measured starts.
-func coldRow(colds []time.Duration) row {
+// coldRow is the cold-start row: median and slowest of the measured starts,
+// and the median CPU time the server spent until its first answer.
+func coldRow(colds, cpu []time.Duration) row {
 	s := slices.Clone(colds)
 	slices.Sort(s)
-	return row{scenario: "coldStart", load: "coldStart", p50: s[len(s)/2], p99: s[len(s)-1], requests: len(s)}
+	return row{scenario: "coldStart", load: "coldStart", p50: s[len(s)/2], p99: s[len(s)-1], requests: len(s),
+		readyCPU: median(cpu)}
 }

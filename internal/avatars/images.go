@@ -50,10 +50,10 @@ func (s *Service) removeStored(name string) {
 	}
 }
 
-// entries lists the kept images. In the database, other processes may be
-// between writing an image and recording its upload, so an image nobody
-// names is an orphan only once older than an upload's life; files belong
-// to the one process of the data dir, whose sweep runs before it serves.
+// entries lists the kept images. Uploads may be between writing an image
+// and recording it (other processes in the database; this one on disk,
+// whose sweep runs while it serves), so an image nobody names is an orphan
+// only once older than an upload's life: a file's age is its mtime.
 func (s *Service) entries(ctx context.Context) ([]Stored, error) {
 	if s.db != nil {
 		return s.db.AvatarImages(ctx)
@@ -64,7 +64,10 @@ func (s *Service) entries(ctx context.Context) ([]Stored, error) {
 	}
 	out := make([]Stored, len(des))
 	for i, e := range des {
-		out[i] = Stored{Name: e.Name()} // the zero time: always old enough
+		out[i] = Stored{Name: e.Name()} // gone meanwhile: the zero time, old enough
+		if fi, err := e.Info(); err == nil {
+			out[i].CreatedAt = fi.ModTime()
+		}
 	}
 	return out, nil
 }

@@ -228,9 +228,10 @@ func (s *Service) Open(name string) (data []byte, mime string, ok bool) {
 	return b, "image/png", true
 }
 
-// Sweep runs at start: expired uploads go, files nobody names go (left by
-// a crash between a write and its commit), and users whose file is missing
-// get the blank avatar.
+// Sweep runs once a server listens: expired uploads go, files nobody names
+// go (left by a crash between a write and its commit) once older than an
+// upload's life, and users whose file is missing get the blank avatar. It
+// is safe while uploads and edits run.
 func (s *Service) Sweep(ctx context.Context) error {
 	if err := s.Expire(ctx); err != nil {
 		return err
@@ -248,11 +249,11 @@ func (s *Service) Sweep(ctx context.Context) error {
 	for _, e := range entries {
 		name := e.Name
 		switch {
-		case strings.HasPrefix(name, ".upload-"):
+		case strings.HasPrefix(name, ".upload-") && e.CreatedAt.Before(orphanBefore):
 			_ = os.Remove(filepath.Join(s.dir, name))
 		case nameRe.MatchString(name) && !inUse[name] && e.CreatedAt.Before(orphanBefore):
 			s.Remove(name)
-		case thumbOf(name) != "" && !inUse[thumbOf(name)]:
+		case thumbOf(name) != "" && !inUse[thumbOf(name)] && e.CreatedAt.Before(orphanBefore):
 			_ = os.Remove(filepath.Join(s.dir, name))
 		default:
 			onDisk[name] = true

@@ -42,6 +42,15 @@ func TestPushes(t *testing.T) {
 					t.Fatalf("push %v, want %v", p, want)
 				}
 			}
+			// The setup's events (bob came online at his login) may still be
+			// on their way to the sockets, this one's included: pushes come
+			// in order, so they are all in before a settings push sent now.
+			if err := v.svc.SaveSettings(t.Context(), v.svc.Settings()); err != nil {
+				t.Fatal(err)
+			}
+			for p := <-got; p[0] != "settingsUpdated"; {
+				p = <-got
+			}
 			v.post("editUser", km(op, map[string]any{"login": "bob", "bio": "secret bio", "email": "bob@example.org"}))
 			expect("userUpdated", "bob") // names who changed, nothing of the profile
 			v.post("editUser", km(op, map[string]any{"old_login": "bob", "login": "robert"}))
@@ -89,7 +98,13 @@ func TestFlood(t *testing.T) {
 	if n := answered.Load(); n >= flood {
 		t.Fatalf("the other socket waited for the whole flood (%d answered)", n)
 	}
-	<-done
+	// A lost answer (a dropped connection on a starved machine) must fail
+	// the test, not hang the suite until go test's own timeout.
+	select {
+	case <-done:
+	case <-time.After(2 * time.Minute):
+		t.Fatalf("%d of %d answers, none for 2 minutes (connected: %v)", answered.Load(), flood, flooder.Connected())
+	}
 }
 
 func TestConnectionsPerIP(t *testing.T) {

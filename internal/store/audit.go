@@ -4,12 +4,14 @@ import (
 	"context"
 	"time"
 
+	"gorm.io/gorm"
+
 	"github.com/kmusers/kmusers/internal/users"
 )
 
 // InsertAudit appends one event to the trail.
 func (s *Store) InsertAudit(ctx context.Context, e *users.AuditEvent) error {
-	return s.w.WithContext(ctx).Create(e).Error
+	return s.writeStatement(ctx, func(db *gorm.DB) error { return db.Create(e).Error })
 }
 
 // ListAudit reads a page of the trail, newest first, with the count of the

@@ -79,3 +79,70 @@ func TestKeptCountsFollowWrites(t *testing.T) {
 		t.Fatal(n, err)
 	}
 }
+
+// TestKeptSearchCountsFollowWrites: a search's count, read from the
+// suffixes alone and kept by view, follows inserts, nickname changes,
+// renames and deletions, and is what the users' own filter counts.
+func TestKeptSearchCountsFollowWrites(t *testing.T) {
+	t.Parallel()
+	s := openTemp(t)
+	ctx := context.Background()
+	write := func(fn func(tx users.Tx) error) {
+		t.Helper()
+		if err := s.Update(ctx, fn); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check := func(filter string, want int64) {
+		t.Helper()
+		for _, q := range []users.ListQuery{{Filter: filter}, {Filter: filter, Offset: 50, Limit: 50, Sort: users.SortNickname}} {
+			n, err := s.CountUsers(ctx, q)
+			if err != nil || n != want {
+				t.Fatalf("count of %q: %d, %v; want %d", filter, n, err, want)
+			}
+		}
+		// The users' own filter, never kept, agrees.
+		var n int64
+		if err := filtered(s.r.WithContext(ctx).Model(&users.User{}), users.ListQuery{Filter: filter}).Count(&n).Error; err != nil || n != want {
+			t.Fatalf("filtered count of %q: %d, %v; want %d", filter, n, err, want)
+		}
+	}
+	write(func(tx users.Tx) error {
+		for _, u := range [][2]string{{"ann", "Anna"}, {"bob", "Bobby Ann"}, {"cy", "Cy"}} {
+			if err := tx.Insert(newUser(u[0], u[1])); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	check("an", 2) // ann (login and nickname: one user) and Bobby Ann
+	check("AN", 2)
+	check("zz", 0)
+	if s.isPostgres() != (len(s.counts.kept) == 0) {
+		t.Fatalf("kept counts %v: SQLite keeps them, PostgreSQL not", s.counts.kept)
+	}
+	write(func(tx users.Tx) error {
+		u, err := tx.UserByLogin("bob")
+		if err != nil {
+			return err
+		}
+		u.Nickname, u.NicknameKey = "Bobby", users.NicknameKey("Bobby")
+		return tx.Save(u)
+	})
+	check("an", 1)
+	write(func(tx users.Tx) error {
+		u, err := tx.UserByLogin("cy")
+		if err != nil {
+			return err
+		}
+		old := u.Login
+		u.Login = "cyan"
+		return tx.Rename(old, u)
+	})
+	check("an", 2)
+	write(func(tx users.Tx) error { return tx.Delete("ann") })
+	check("an", 1)
+	check("cy", 1)
+	write(func(tx users.Tx) error { return tx.Insert(newUser("dana", "Dana")) })
+	check("an", 2)
+}

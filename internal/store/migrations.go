@@ -47,6 +47,9 @@ func (schemaMigration) TableName() string { return "schema_migrations" }
 // migrate applies the pending steps; on PostgreSQL under an advisory lock,
 // each step followed by the dialect's byteOrder (postgres.go).
 func (s *Store) migrate(ctx context.Context) error {
+	if s.migrationsApplied(ctx) {
+		return nil
+	}
 	return s.migrationSession(ctx, runMigrations)
 }
 

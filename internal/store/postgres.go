@@ -151,10 +151,10 @@ func (s *Store) isPostgres() bool { return s.w.Dialector.Name() == "postgres" }
 // A serialization failure or a deadlock runs fn again, so fn must change
 // nothing outside the transaction but what it sets again on a rerun.
 func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	db := s.w.WithContext(ctx)
 	if !s.isPostgres() {
-		return db.Transaction(fn)
+		return s.writeGrouped(ctx, fn) // group_commit.go
 	}
+	db := s.w.WithContext(ctx)
 	return retry(ctx, func() error {
 		return db.Transaction(func(tx *gorm.DB) error {
 			if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", pgWriteLock).Error; err != nil {

@@ -140,8 +140,8 @@ func TestTimesRoundTripInUTC(t *testing.T) {
 		t.Fatalf("created_at %v, want %v", got.CreatedAt, at)
 	}
 	// Comparisons happen in the database: the touch applies only to older times.
-	if err := s.TouchUser(ctx, "tim", at.Add(time.Hour), at.Add(-time.Second)); err != nil {
-		t.Fatal(err)
+	if wrote, err := s.TouchUser(ctx, "tim", at.Add(time.Hour), at.Add(-time.Second)); err != nil || wrote {
+		t.Fatalf("touch of a newer time: wrote %v, %v", wrote, err)
 	}
 	if got, _ := s.UserByLogin(ctx, "tim"); !got.LastLoginAt.Equal(at) {
 		t.Fatalf("touched a newer time: %v", got.LastLoginAt)

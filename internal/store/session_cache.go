@@ -85,7 +85,7 @@ func (s *Store) watchWrites() error {
 			return errors.Join(errors.New("store: watch "+name), err)
 		}
 	}
-	return nil
+	return s.watchTxStatements() // tx_stmts.go
 }
 
 // ForgetSessions drops what the gate remembers of login's sessions and user

@@ -51,6 +51,6 @@ func hiddenIn(db *gorm.DB, q users.ListQuery, padded []string) ([]string, error)
 		return slices.DeleteFunc(slices.Clone(padded), func(l string) bool { return l == "" }), nil
 	}
 	var hidden []string
-	err := filtered(db.Model(&users.User{}), q).Where("login IN ?", padded).Pluck("login", &hidden).Error
+	err := filteredAmong(db, q, padded).Pluck("login", &hidden).Error // users_search.go
 	return hidden, err
 }

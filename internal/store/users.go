@@ -81,14 +81,7 @@ func (s *Store) EachUser(ctx context.Context, q users.ListQuery, fn func(*users.
 
 // CountUsers counts the users of a query, without paging.
 func (s *Store) CountUsers(ctx context.Context, q users.ListQuery) (int64, error) {
-	if q.HideUnusedGuests {
-		return s.countHiding(ctx, q)
-	}
-	return s.keptCountUsers(ctx, q, func() (int64, error) {
-		var n int64
-		err := filtered(s.r.WithContext(ctx).Model(&users.User{}), q).Count(&n).Error
-		return n, err
-	})
+	return s.keptCountUsers(ctx, q, func() (int64, error) { return s.countView(ctx, q) })
 }
 
 func filtered(db *gorm.DB, q users.ListQuery) *gorm.DB {
@@ -123,11 +116,14 @@ func orderClause(q users.ListQuery) string {
 	return strings.Join(cols, dir+", ") + dir
 }
 
-// TouchUser records activity, only when the stored time is older than before.
-func (s *Store) TouchUser(ctx context.Context, login string, at, before time.Time) error {
-	return s.w.WithContext(ctx).Model(&users.User{}).
+// TouchUser records activity, only when the stored time is older than
+// before, and tells whether it wrote: of two requests (or processes) that
+// both saw an old time, one writes.
+func (s *Store) TouchUser(ctx context.Context, login string, at, before time.Time) (bool, error) {
+	res := s.w.WithContext(ctx).Model(&users.User{}).
 		Where("login = ? AND last_login_at < ?", login, before).
-		Update("last_login_at", at).Error
+		Update("last_login_at", at)
+	return res.RowsAffected > 0, res.Error
 }
 
 // DeleteTemporaryUsers removes the temporary guests of the last run.

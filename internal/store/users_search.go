@@ -210,6 +210,20 @@ func searchFilter(db *gorm.DB, q string) *gorm.DB {
 	return db.Where("login IN (SELECT login FROM user_suffixes WHERE suffix >= ? AND suffix < ?)", f, hi)
 }
 
+// filteredAmong is the view of q among a few logins (the built-in
+// guests). Its search probes each of them (one seek on the suffixes' login
+// index), where searchFilter's "login IN (suffixes found)" would first
+// gather every match: 10,000 for a search like "ser05", 6 ms per query.
+func filteredAmong(db *gorm.DB, q users.ListQuery, logins []string) *gorm.DB {
+	db = db.Model(&users.User{}).Where("login IN ?", logins)
+	f := Fold(q.Filter)
+	if utf8.RuneCountInString(f) >= 2 {
+		db = db.Where("EXISTS (SELECT 1 FROM user_suffixes s WHERE s.login = users.login AND s.suffix >= ? AND s.suffix < ?)", f, f+maxRune)
+		q.Filter = ""
+	}
+	return filtered(db, q)
+}
+
 // moreFilters are the list's filters beyond the first ones.
 func moreFilters(db *gorm.DB, q users.ListQuery) *gorm.DB {
 	if q.HideUnusedGuests {
@@ -314,7 +328,7 @@ func (s *Store) eachHiding(ctx context.Context, q users.ListQuery, fn func(*user
 		}
 		h := int64(len(hidden)) // past the end: every hidden row is before
 		if first != nil {
-			err := filtered(db.Model(&users.User{}), q).Where("login IN ?", padded).Where(before, first...).Count(&h).Error
+			err := filteredAmong(db, q, padded).Where(before, first...).Count(&h).Error
 			if err != nil {
 				return err
 			}

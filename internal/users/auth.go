@@ -41,9 +41,13 @@ func (s *Service) Touch(ctx context.Context, u *User) {
 	if now.Sub(u.LastLoginAt) < activityStep {
 		return
 	}
-	if err := s.store.TouchUser(ctx, u.Login, now, now.Add(-activityStep)); err != nil {
+	wrote, err := s.store.TouchUser(ctx, u.Login, now, now.Add(-activityStep))
+	if err != nil {
 		s.log.Warn("activity not recorded", "login", u.Login, "err", err)
 		return
+	}
+	if !wrote {
+		return // another request or process recorded it, and announced it
 	}
 	wasOnline := s.IsActive(u)
 	u.LastLoginAt = now

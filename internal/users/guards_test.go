@@ -20,7 +20,7 @@ type touchCounter struct {
 	n atomic.Int32
 }
 
-func (c *touchCounter) TouchUser(ctx context.Context, login string, at, before time.Time) error {
+func (c *touchCounter) TouchUser(ctx context.Context, login string, at, before time.Time) (bool, error) {
 	c.n.Add(1)
 	return c.Store.TouchUser(ctx, login, at, before)
 }

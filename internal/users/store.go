@@ -41,8 +41,9 @@ type Store interface {
 	// more than once (PostgreSQL retries a serialization failure), so it
 	// only sets what a rerun sets again; effects outside wait for the end.
 	Update(ctx context.Context, fn func(Tx) error) error
-	// TouchUser sets last_login_at to at when it is older than before.
-	TouchUser(ctx context.Context, login string, at, before time.Time) error
+	// TouchUser sets last_login_at to at when it is older than before, and
+	// tells whether it did (another request or process may have first).
+	TouchUser(ctx context.Context, login string, at, before time.Time) (bool, error)
 	DeleteTemporaryUsers(ctx context.Context) (int64, error)
 	LoadSettings(ctx context.Context) (map[string]string, error)
 	SaveSettings(ctx context.Context, kv map[string]string) error

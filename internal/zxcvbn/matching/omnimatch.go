@@ -1,8 +1,8 @@
 package matching
 
 import (
+	"github.com/kmusers/kmusers/internal/zxcvbn/frequency" // kmusers: read on first use (../README.md)
 	"github.com/trustelem/zxcvbn/adjacency"
-	"github.com/trustelem/zxcvbn/frequency"
 	"github.com/trustelem/zxcvbn/match"
 	"regexp"
 	"sync"
@@ -61,7 +61,7 @@ var (
 
 func loadDefaultDictionnaries() dictionaryMatch {
 	rd := make(map[string]rankedDictionnary)
-	for n, list := range frequency.FrequencyLists {
+	for n, list := range frequency.Lists() {
 		rd[n] = buildRankedDict(list)
 	}
 	return dictionaryMatch{
