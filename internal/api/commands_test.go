@@ -125,7 +125,7 @@ func TestEditUserErrors(t *testing.T) {
 		{map[string]any{"login": "bob", "avatar": 12}, 400, "USER_EDIT_ERROR", "INVALID_AVATAR"},
 		{map[string]any{"old_login": "bob", "login": "bob@kara.moe"}, 400, "USER_EDIT_ERROR", "login"},
 		{map[string]any{"login": "admin", "type": 1}, 403, "USER_EDIT_ERROR", "ADMIN_IS_PROTECTED"},
-		{map[string]any{"login": "bob", "flag_public": "yes"}, 400, "INVALID_DATA", "flag_public"},
+		{map[string]any{"login": "bob", "flag_public": "yes"}, 400, "USER_EDIT_ERROR", "flag_public"}, // a wrong type is an invalid value
 	}
 	for _, c := range cases {
 		r := v.do(op, "editUser", c.args)

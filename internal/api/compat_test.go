@@ -94,16 +94,17 @@ func TestNumericStrings(t *testing.T) {
 		cmd   string
 		args  map[string]any
 		field string
+		code  string // an edit's invalid value is its own USER_EDIT_ERROR
 	}{
-		{"editUser", map[string]any{"login": "bob", "type": "one"}, "type"},
-		{"editUser", map[string]any{"login": "bob", "type": "1.5"}, "type"},
-		{"editUser", map[string]any{"login": "bob", "type": true}, "type"},
-		{"getUsers", map[string]any{"from": "x"}, "from"},
-		{"getUsers", map[string]any{"size": " 1"}, "size"},
-		{"getUsers", map[string]any{"type": "7"}, "type"},
+		{"editUser", map[string]any{"login": "bob", "type": "one"}, "type", "USER_EDIT_ERROR"},
+		{"editUser", map[string]any{"login": "bob", "type": "1.5"}, "type", "USER_EDIT_ERROR"},
+		{"editUser", map[string]any{"login": "bob", "type": true}, "type", "USER_EDIT_ERROR"},
+		{"getUsers", map[string]any{"from": "x"}, "from", "INVALID_DATA"},
+		{"getUsers", map[string]any{"size": " 1"}, "size", "INVALID_DATA"},
+		{"getUsers", map[string]any{"type": "7"}, "type", "INVALID_DATA"},
 	} {
 		r := v.do(op, c.cmd, c.args)
-		r.want(t, 400, "INVALID_DATA")
+		r.want(t, 400, c.code)
 		var fields map[string]string
 		if json.Unmarshal(r.MsgRaw, &fields) != nil || fields[c.field] == "" {
 			t.Errorf("%s %v: data %s does not name %s", c.cmd, c.args, r.MsgRaw, c.field)

@@ -6,7 +6,7 @@ package api
 func (h *Handler) editMyAccount(c *call) (any, error) {
 	var a editArgs
 	if e := decodeArgs(c.args, &a); e != nil {
-		return nil, e
+		return nil, editDecodeError(e)
 	}
 	p, err := a.patch(c.user)
 	if err != nil {

@@ -66,7 +66,7 @@ func (a editArgs) patch(caller *users.User) (users.Patch, error) {
 func (h *Handler) editUser(c *call) (any, error) {
 	var a editArgs
 	if e := decodeArgs(c.args, &a); e != nil {
-		return nil, e
+		return nil, editDecodeError(e)
 	}
 	target := strings.TrimSpace(a.Login.V)
 	if a.OldLogin != "" {

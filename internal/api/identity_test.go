@@ -14,7 +14,14 @@ func TestLookAlikeNicknamesCollide(t *testing.T) {
 		v.do("", "createUser", map[string]any{"login": "imp" + string(rune('a'+i)), "password": pw, "nickname": nick}).
 			want(t, 409, "NICKNAME_ALREADY_IN_USE")
 	}
+	// With an invisible character in it, a name is refused, and the answer
+	// says it is taken when it is someone's name without them (the contract:
+	// "`Admin` with a zero-width space" collides with `Admin`).
 	for i, nick := range []string{"Administrator\u200b", "Admin\u200distrator", "\u202eAdministrator", "Admin\u00adistrator"} {
+		v.do("", "createUser", map[string]any{"login": "inv" + string(rune('a'+i)), "password": pw, "nickname": nick}).
+			want(t, 409, "NICKNAME_ALREADY_IN_USE")
+	}
+	for i, nick := range []string{"Nobody\u200b", "No\u200dbody", "\u202eNobody", "No\u00adbody"} {
 		r := v.do("", "createUser", map[string]any{"login": "inv" + string(rune('a'+i)), "password": pw, "nickname": nick})
 		if r.Status != 400 || !strings.Contains(string(r.MsgRaw), "nickname") {
 			t.Errorf("%q: %d %s %s, want 400 naming the nickname", nick, r.Status, r.Code, r.MsgRaw)

@@ -106,7 +106,9 @@ func (s *Service) Upload(ctx context.Context, owner, originalName string, data [
 	if n >= maxPending || !s.rate.Take(owner) {
 		return Upload{}, ErrTooManyUploads
 	}
+	decoded := false
 	res, _, err := process(data, func(pixels int64) (func(), error) {
+		decoded = true
 		if err := s.sem.Acquire(ctx, pixels); err != nil {
 			return nil, err
 		}
@@ -120,6 +122,9 @@ func (s *Service) Upload(ctx context.Context, owner, originalName string, data [
 		}, nil
 	})
 	if err != nil {
+		if !decoded {
+			s.rate.Give(owner) // refused from its bytes' first look: it cost nothing
+		}
 		return Upload{}, err
 	}
 	name, err := s.write(ctx, res)

@@ -60,7 +60,7 @@ func Parse(name string, args []string, getenv func(string) string, out io.Writer
 	var life, retention string
 	fs.StringVar(&life, "token-life", env("token-life", "720h"), "an API token ends this long after its last use")
 	fs.StringVar(&retention, "audit-retention", env("audit-retention", "2160h"), "how long the audit trail is kept")
-	fs.IntVar(&c.SignupsPerHour, "signup-per-hour", atoiOr(env("signup-per-hour", ""), 5), "accounts one address may create an hour (operators: no limit)")
+	fs.IntVar(&c.SignupsPerHour, "signup-per-hour", atoiOr(env("signup-per-hour", ""), 5), "accounts one address may create an hour (operators and loopback clients: no limit)")
 	fs.IntVar(&c.SignupBurst, "signup-burst", atoiOr(env("signup-burst", ""), 10), "accounts one address may create at once")
 	fs.IntVar(&c.MaxConnsPerIP, "max-conns-per-ip", atoiOr(env("max-conns-per-ip", ""), 128), "connections one address may hold open")
 	fs.IntVar(&c.BcryptCost, "bcrypt-cost", atoiOr(env("bcrypt-cost", ""), 10), "bcrypt cost (10 or more)")

@@ -58,6 +58,7 @@ func New(d Deps) *echo.Echo {
 	e.IPExtractor = ipExtractor(d.TrustedProxies)
 	e.HTTPErrorHandler = errorHandler(d.Log)
 	e.Pre(caseFoldPaths("/api/importfile"))
+	e.Pre(headAsGet)
 	e.Use(bodyDeadline(d.BodyDeadline, d.UploadDeadline))
 	e.Use(middleware.RequestID())
 	e.Use(recoverer(d.Log))

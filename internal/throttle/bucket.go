@@ -47,6 +47,15 @@ func (b *Bucket) Take(key string) bool {
 	return true
 }
 
+// Give returns one try to key, for a try refused before it cost anything.
+func (b *Bucket) Give(key string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if f, ok := b.keys[key]; ok {
+		f.tokens = min(b.burst, f.tokens+1)
+	}
+}
+
 // sweep drops keys whose bucket is full again (they hold nothing).
 func (b *Bucket) sweep(now time.Time) {
 	for k, f := range b.keys {

@@ -1,6 +1,7 @@
 package throttle
 
 import (
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -75,4 +76,31 @@ func TestBucketBurstThenRate(t *testing.T) {
 	if !b.Take("ip") || b.Take("ip") {
 		t.Fatal("rate not one per 12 minutes")
 	}
+}
+
+// TestBucketGive: a given-back try can be taken again, never beyond the burst.
+func TestBucketGive(t *testing.T) {
+	now := time.Unix(0, 0)
+	b := NewBucket(1, 2, func() time.Time { return now })
+	takes := func(n int) []bool {
+		var got []bool
+		for range n {
+			got = append(got, b.Take("k"))
+		}
+		return got
+	}
+	if got := takes(3); !slices.Equal(got, []bool{true, true, false}) {
+		t.Fatalf("burst of 2: %v", got)
+	}
+	b.Give("k")
+	if got := takes(2); !slices.Equal(got, []bool{true, false}) {
+		t.Fatalf("one try given back: %v", got)
+	}
+	b.Give("k")
+	b.Give("k")
+	b.Give("k")
+	if got := takes(3); !slices.Equal(got, []bool{true, true, false}) {
+		t.Fatalf("given back beyond the burst: %v", got)
+	}
+	b.Give("unknown") // nothing to give back to: no entry made
 }

@@ -27,12 +27,12 @@ func (s *Service) Create(ctx context.Context, actor *User, in NewAccount) error 
 	}
 	// Non-operators create accounts at a bounded rate per address, so that
 	// one client cannot fill the database; checked before any bcrypt work.
-	if !isOperator(actor) && !s.signups.Take(ClientFrom(ctx).IP) {
+	if !s.takeSignup(ctx, actor) {
 		return ErrTooManyAttempts
 	}
 	u, err := s.prepareAccount(actor, in)
 	if err != nil {
-		return err
+		return s.createRefusal(ctx, in.Nickname, err)
 	}
 	if kinds := s.createCodes(actor, u.Type); kinds != nil {
 		// A taken name is answered before a right code is spent on it.

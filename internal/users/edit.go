@@ -165,6 +165,7 @@ func applyOnlineOnly(u *User, p Patch) error {
 func (s *Service) applyLocal(tx Tx, u *User, p Patch, hash string) error {
 	perr := applyProfile(u, p)
 	key, err := applyNickname(u, p)
+	err = invisibleTwin(tx, p.Nickname.V, u.Login, err)
 	if err := errors.Join(perr, err); err != nil {
 		return err
 	}

@@ -155,7 +155,7 @@ func TestPanelInBrowser(t *testing.T) {
 		do(t, op, chromedp.Navigate(base+"/users"), chromedp.WaitVisible(css("[data-testid=user-search]")))
 		shot(t, op, "users")
 		do(t, op, chromedp.SendKeys(css("[data-testid=user-search]"), "zo"))
-		waitFor(t, op, `document.querySelectorAll("[data-testid=user-row]").length === 1 && !!document.querySelector("[data-login=zoe]")`)
+		waitFor(t, op, `location.search.includes("q=zo") && document.querySelectorAll("[data-testid=user-row]").length === 1 && !!document.querySelector("[data-login=zoe]")`)
 		if loc := get(t, op, chromedp.Location()); !strings.Contains(loc, "q=zo") {
 			t.Fatalf("search not in the URL: %s", loc)
 		}

@@ -41,8 +41,8 @@ func listQuery(c echo.Context) partials.ListQuery {
 
 func (h *Handler) domainQuery(v *users.User, q partials.ListQuery) users.ListQuery {
 	dq := users.ListQuery{Filter: q.Q, Kind: q.Kind, Sort: q.Sort, Desc: q.Dir == "desc",
-		Offset: (q.Page - 1) * q.PerPage, Limit: q.PerPage, HideUnusedGuests: q.Guests != "all"}
-	if q.Type != "" && v.Type == users.TypeOperator {
+		Offset: (q.Page - 1) * q.PerPage, Limit: q.PerPage, HideUnusedGuests: hideUnusedGuests(q)}
+	if q.Type != "" { // a filter of everyone's: getUsers filters by type for any caller too
 		t, _ := strconv.Atoi(q.Type)
 		dq.Type = &t
 	}

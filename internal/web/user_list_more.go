@@ -29,6 +29,13 @@ func listGuests(c echo.Context) string {
 	return ""
 }
 
+// hideUnusedGuests: the plain list leaves out the built-in guests nobody
+// used yet (they are not people) unless asked; a search or a type filter
+// looks at everyone, as the contract's "operators see everyone" says.
+func hideUnusedGuests(q partials.ListQuery) bool {
+	return q.Guests != "all" && q.Q == "" && q.Type == ""
+}
+
 // rowMore is what a row shows beyond its first columns.
 func rowMore(u *users.User) partials.RowMore {
 	return partials.RowMore{Thumb: avatars.ThumbName(u.AvatarFile), Created: u.CreatedAt, SeenAt: u.LastLoginAt,

@@ -48,7 +48,7 @@ func TestUserListSearchAnywhere(t *testing.T) {
 	for q, want := range map[string][]string{
 		"elodie":             {"elo"},
 		"LOD":                {"elo"},
-		"kappa":              nil, // a built-in guest nobody used: hidden by default
+		"kappa":              {"karaoke_kappa"}, // a search looks at everyone, unused guests too
 		"kappa&guests=all":   {"karaoke_kappa"},
 		"oke kap&guests=all": {"karaoke_kappa"},
 	} {
@@ -56,6 +56,13 @@ func TestUserListSearchAnywhere(t *testing.T) {
 		if got := rowLogins(p); !slices.Equal(got, want) {
 			t.Errorf("q=%s: %v, want %v", q, got, want)
 		}
+	}
+	// The plain list leaves out the built-in guests nobody used, unless asked.
+	if got := rowLogins(op.get("/users?per_page=200", false)); slices.Contains(got, "karaoke_kappa") {
+		t.Errorf("plain list shows an unused built-in guest: %v", got)
+	}
+	if got := rowLogins(op.get("/users?per_page=200&guests=all", false)); !slices.Contains(got, "karaoke_kappa") {
+		t.Errorf("guests=all: %v", got)
 	}
 	// A guest finds the same way, among public users.
 	if got := rowLogins(s.guest().get("/users?q=%C3%A9lo", false)); !slices.Equal(got, []string{"elo"}) {
@@ -279,12 +286,14 @@ func TestUserExportCSV(t *testing.T) {
 		t.Fatalf("header %v", rows[0])
 	}
 	// The same filter as the list: logins or nicknames starting with "e",
-	// in the list's order (symbols before letters).
+	// in the list's order (symbols before letters); a search looks at the
+	// built-in guests too.
 	var got []string
 	for _, r := range rows[1:] {
 		got = append(got, r[0]+"="+r[1])
 	}
-	if want := []string{"evil='=HYPERLINK(\"x\")", "elo=Élodie"}; !slices.Equal(got, want) {
+	if want := []string{"evil='=HYPERLINK(\"x\")", "echo_echidna=Echo Echidna", "elo=Élodie", "encore_eel=Encore Eel",
+		"ending_credits_emu=Ending Credits Emu"}; !slices.Equal(got, want) {
 		t.Fatalf("rows %q, want %q", got, want)
 	}
 	all, _ := csv.NewReader(strings.NewReader(op.get("/users.csv?guests=all", false).body)).ReadAll()
