@@ -20,7 +20,7 @@ func (h *Handler) renderAccountDelete(c echo.Context, status int, f partials.For
 	v := pages.DeleteView{Login: u.Login, Nickname: u.Nickname, Action: "/account/delete",
 		Cancel: backTo(c, "/account"), Password: true}
 	var err error
-	if v.NoOperatorLeft, err = h.leavesNoOperator(c.Request().Context(), u, []string{u.Login}); err != nil {
+	if v.NoOperatorLeft, err = h.users.LeavesNoOperator(c.Request().Context(), u, []string{u.Login}); err != nil {
 		return err
 	}
 	return render(c, status, pages.ConfirmDelete(h.page(c, "Delete my account"), f, v))

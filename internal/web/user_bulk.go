@@ -68,7 +68,7 @@ func (h *Handler) bulkPlan(c echo.Context, action partials.BulkAction) (partials
 			losing = append(losing, t.Login)
 		}
 		var err error
-		if plan.NoOperatorLeft, err = h.leavesNoOperator(ctx, v, losing); err != nil {
+		if plan.NoOperatorLeft, err = h.users.LeavesNoOperator(ctx, v, losing); err != nil {
 			return plan, err
 		}
 	}

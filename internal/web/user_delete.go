@@ -23,7 +23,7 @@ func (h *Handler) userDeletePage(c echo.Context) error {
 	}
 	v := pages.DeleteView{Login: u.Login, Nickname: u.Nickname, Action: "/users/" + u.Login + "/delete",
 		Cancel: backTo(c, "/users/"+u.Login)}
-	if v.NoOperatorLeft, err = h.leavesNoOperator(c.Request().Context(), viewer(c), []string{u.Login}); err != nil {
+	if v.NoOperatorLeft, err = h.users.LeavesNoOperator(c.Request().Context(), viewer(c), []string{u.Login}); err != nil {
 		return err
 	}
 	return render(c, http.StatusOK, pages.ConfirmDelete(h.page(c, "Delete "+u.Login), partials.NewForm(), v))

@@ -25,7 +25,7 @@ func (h *Handler) userEditPage(c echo.Context) error {
 func (h *Handler) editView(c echo.Context, target *users.User, avatar string) pages.EditView {
 	v := pages.EditView{Login: target.Login, Avatar: avatar, Admin: target.Login == users.AdminLogin,
 		Self: target.Login == viewer(c).Login, Cancel: backTo(c, "/users/"+target.Login)}
-	last, err := h.leavesNoOperator(c.Request().Context(), viewer(c), []string{target.Login})
+	last, err := h.users.LeavesNoOperator(c.Request().Context(), viewer(c), []string{target.Login})
 	if err != nil {
 		h.log.Warn("last operator", "err", err) // the page still works; only the warning is missing
 	}

@@ -36,6 +36,7 @@ type Users interface {
 	EditMe(ctx context.Context, me *users.User, p users.Patch) (*users.User, error)
 	Delete(ctx context.Context, login string) (*users.User, error)
 	DeleteTemporary(ctx context.Context, login string) (*users.User, error)
+	LeavesNoOperator(ctx context.Context, viewer *users.User, losing []string) (bool, error)
 	ResetPassword(ctx context.Context, login, password string, code *string) error
 	PanelLogin(ctx context.Context, clientIP, username, password string, code *string, remember bool) (*users.LoginResult, error)
 	PanelLoginGuest(ctx context.Context) (*users.User, *users.Session, error)
