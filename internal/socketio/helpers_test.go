@@ -178,7 +178,7 @@ func (v *env) dial(tr transport) (*client.Socket, error) {
 	_ = s.Once("connect", func(...any) { res <- nil })
 	_ = s.Once("connect_error", func(args ...any) { res <- errorOf(args) })
 	_ = s.Once("disconnect", func(args ...any) { res <- errorOf(args) })
-	if err := <-res; err != nil {
+	if err := within(v.t, res, "connect"); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -206,7 +206,7 @@ func call(t *testing.T, s *client.Socket, cmd string, arg any) any {
 	if err := s.Emit(cmd, arg, func(args []any, err error) { res <- ackRes{args, err} }); err != nil {
 		t.Fatal(err)
 	}
-	r := <-res
+	r := within(t, res, cmd+"'s ack")
 	args := r.args
 	if len(args) != 1 {
 		t.Fatalf("%s: ack with %d arguments (%v)", cmd, len(args), r.err)
@@ -230,4 +230,32 @@ func normal(t *testing.T, v any) any {
 
 func same(a, b any) bool { return reflect.DeepEqual(a, b) }
 
-func runtimeGosched() { runtime.Gosched() }
+// waitLimit bounds every wait of these tests: a lost ack, push or
+// connection fails the test that waited, with what it waited for, instead
+// of hanging the package until go test's own timeout kills it with no name.
+const waitLimit = time.Minute
+
+// within receives from ch, or fails the test after waitLimit.
+func within[T any](t testing.TB, ch <-chan T, what string) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(waitLimit):
+		t.Fatalf("%s: nothing after %s", what, waitLimit)
+		panic("unreachable")
+	}
+}
+
+// until polls cond, yielding between polls, or fails the test after
+// waitLimit.
+func until(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(waitLimit)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not after %s", what, waitLimit)
+		}
+		runtime.Gosched()
+	}
+}

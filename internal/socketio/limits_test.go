@@ -37,7 +37,7 @@ func TestPushes(t *testing.T) {
 			got := pushes(s, "userUpdated", "usersUpdated", "settingsUpdated")
 			expect := func(want ...any) {
 				t.Helper()
-				p := <-got
+				p := within(t, got, fmt.Sprint(want...)+" push")
 				if fmt.Sprint(p...) != fmt.Sprint(want...) {
 					t.Fatalf("push %v, want %v", p, want)
 				}
@@ -48,8 +48,8 @@ func TestPushes(t *testing.T) {
 			if err := v.svc.SaveSettings(t.Context(), v.svc.Settings()); err != nil {
 				t.Fatal(err)
 			}
-			for p := <-got; p[0] != "settingsUpdated"; {
-				p = <-got
+			for p := within(t, got, "first settingsUpdated push"); p[0] != "settingsUpdated"; {
+				p = within(t, got, "first settingsUpdated push")
 			}
 			v.post("editUser", km(op, map[string]any{"login": "bob", "bio": "secret bio", "email": "bob@example.org"}))
 			expect("userUpdated", "bob") // names who changed, nothing of the profile
@@ -89,9 +89,10 @@ func TestFlood(t *testing.T) {
 			})
 		}
 	}()
-	for answered.Load() == 0 {
-		call(t, other, "checkAuth", km(op, nil)) // until the flood is under way
-	}
+	until(t, "the flood's first answer", func() bool {
+		call(t, other, "checkAuth", km(op, nil))
+		return answered.Load() > 0
+	})
 	for i := 0; i < 20; i++ {
 		call(t, other, "checkAuth", km(op, nil))
 	}
@@ -119,9 +120,10 @@ func TestConnectionsPerIP(t *testing.T) {
 		t.Fatal("a fourth connection from one address was accepted")
 	}
 	open[0].Close()
-	for v.sio.Open() >= 3 {
-		call(t, open[1], "checkAuth", km("", nil)) // wait for the server to see the close
-	}
+	until(t, "the server seeing the close", func() bool {
+		call(t, open[1], "checkAuth", km("", nil))
+		return v.sio.Open() < 3
+	})
 	s := v.connect(ws)
 	if got := call(t, s, "checkAuth", km("", nil)); got.(map[string]any)["err"] != true {
 		t.Fatalf("checkAuth: %v", got)
@@ -148,12 +150,14 @@ func TestPingTimeout(t *testing.T) {
 		t.Fatalf("handshake %s", open)
 	}
 	// Read (the pings) without ever answering: the server closes.
+	_ = c.SetReadDeadline(time.Now().Add(waitLimit))
 	for {
 		if _, _, err := c.ReadMessage(); err != nil {
+			if ne, ok := err.(interface{ Timeout() bool }); ok && ne.Timeout() {
+				t.Fatalf("the server kept a silent client for %s", waitLimit)
+			}
 			break
 		}
 	}
-	for v.sio.Open() != 0 {
-		runtimeGosched()
-	}
+	until(t, "the server dropping the socket", func() bool { return v.sio.Open() == 0 })
 }

@@ -120,7 +120,9 @@ func TestConcurrentCommands(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	wg.Wait()
+	all := make(chan struct{})
+	go func() { wg.Wait(); close(all) }()
+	within(t, all, "200 acks")
 	close(errs)
 	for e := range errs {
 		t.Error(e)

@@ -21,8 +21,8 @@ func TestStatementsBoundedWhateverTheInput(t *testing.T) {
 	s := openTemp(t)
 	ctx := context.Background()
 	err := s.Update(ctx, func(tx users.Tx) error {
-		for i := range 120 {
-			if err := tx.Insert(newUser(fmt.Sprintf("u%03d", i), fmt.Sprintf("Nick %03d", i))); err != nil {
+		for i := range 2*anchorStep + 100 { // deep pages start from anchors (page_anchors.go)
+			if err := tx.Insert(newUser(fmt.Sprintf("u%04d", i), fmt.Sprintf("Nick %04d", i))); err != nil {
 				return err
 			}
 		}
@@ -40,9 +40,9 @@ func TestStatementsBoundedWhateverTheInput(t *testing.T) {
 	var first int
 	for i := range 5000 {
 		if i == 1000 {
-			first = s.PreparedStatements() - base // every shape has been seen by now
+			first = s.PreparedStatements() - base // every shape has been seen by now, deep pages (page_anchors.go) too
 		}
-		q := users.ListQuery{Sort: sorts[i%len(sorts)], Desc: i%3 == 0, Offset: i, Limit: 1 + i%997,
+		q := users.ListQuery{Sort: sorts[i%len(sorts)], Desc: i%3 == 0, Offset: i * 13 % 5000, Limit: 1 + i%97,
 			Filter: fmt.Sprintf("u%d", i%50), PublicOnly: i%2 == 0}
 		if i%5 == 0 {
 			q.Type = &typ

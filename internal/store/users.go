@@ -58,8 +58,11 @@ func (s *Store) EachUser(ctx context.Context, q users.ListQuery, fn func(*users.
 	db := s.r.WithContext(ctx)
 	query := filtered(db.Model(&users.User{}), q)
 	if q.Limit > 0 {
-		page := query.Select("login").Order(order).Limit(q.Limit).Offset(q.Offset)
-		query = db.Model(&users.User{}).Where("login IN (?)", page)
+		page, err := s.pageOf(ctx, db, query, q)
+		if err != nil {
+			return err
+		}
+		query = db.Model(&users.User{}).Where("login IN (?)", page.Select("login").Order(order).Limit(q.Limit))
 	}
 	rows, err := query.Select(summaryColumns).Order(order).Rows()
 	if err != nil {
