@@ -73,7 +73,7 @@ func newEnv(t testing.TB, o socketio.Options) *env {
 func (v *env) post(cmd string, arg any) (int, []byte) {
 	v.t.Helper()
 	b, _ := json.Marshal(map[string]any{"cmd": cmd, "body": arg})
-	res, err := http.Post(v.url+"/api/command", "application/json", bytes.NewReader(b))
+	res, err := httpClient.Post(v.url+"/api/command", "application/json", bytes.NewReader(b))
 	if err != nil {
 		v.t.Fatal(err)
 	}
@@ -81,6 +81,17 @@ func (v *env) post(cmd string, arg any) (int, []byte) {
 	body, _ := io.ReadAll(res.Body)
 	return res.StatusCode, body
 }
+
+// must is post for a command that has to succeed (a push is awaited next).
+func (v *env) must(cmd string, arg any) {
+	v.t.Helper()
+	if status, body := v.post(cmd, arg); status != http.StatusOK {
+		v.t.Fatalf("%s: %d %s", cmd, status, body)
+	}
+}
+
+// httpClient gives up like within does.
+var httpClient = &http.Client{Timeout: waitLimit}
 
 // km is the socket argument {authorization, body}.
 func km(token string, body any) map[string]any {
@@ -170,14 +181,18 @@ func (v *env) dial(tr transport) (*client.Socket, error) {
 	opts.SetReconnection(false)
 	opts.SetForceNew(true)
 	opts.SetTimeout(10 * time.Second)
+	// Connect only once the handlers are on: with autoconnect a refusal (or
+	// a connection) could come before them, and nothing would ever answer.
+	opts.SetAutoConnect(false)
 	s, err := client.Connect(v.url, opts)
 	if err != nil {
 		return nil, err
 	}
-	res := make(chan error, 1)
+	res := make(chan error, 3)
 	_ = s.Once("connect", func(...any) { res <- nil })
 	_ = s.Once("connect_error", func(args ...any) { res <- errorOf(args) })
 	_ = s.Once("disconnect", func(args ...any) { res <- errorOf(args) })
+	s.Connect()
 	if err := within(v.t, res, "connect"); err != nil {
 		s.Close()
 		return nil, err
@@ -242,7 +257,7 @@ func within[T any](t testing.TB, ch <-chan T, what string) T {
 	case v := <-ch:
 		return v
 	case <-time.After(waitLimit):
-		t.Fatalf("%s: nothing after %s", what, waitLimit)
+		t.Fatalf("%s: nothing after %s; goroutines:\n%s", what, waitLimit, stacks())
 		panic("unreachable")
 	}
 }
@@ -254,8 +269,14 @@ func until(t testing.TB, what string, cond func() bool) {
 	deadline := time.Now().Add(waitLimit)
 	for !cond() {
 		if time.Now().After(deadline) {
-			t.Fatalf("%s: not after %s", what, waitLimit)
+			t.Fatalf("%s: not after %s; goroutines:\n%s", what, waitLimit, stacks())
 		}
 		runtime.Gosched()
 	}
+}
+
+// stacks are every goroutine's, to tell a lost message from a deadlock.
+func stacks() []byte {
+	buf := make([]byte, 1<<20)
+	return buf[:runtime.Stack(buf, true)]
 }

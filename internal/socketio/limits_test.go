@@ -51,13 +51,13 @@ func TestPushes(t *testing.T) {
 			for p := within(t, got, "first settingsUpdated push"); p[0] != "settingsUpdated"; {
 				p = within(t, got, "first settingsUpdated push")
 			}
-			v.post("editUser", km(op, map[string]any{"login": "bob", "bio": "secret bio", "email": "bob@example.org"}))
+			v.must("editUser", km(op, map[string]any{"login": "bob", "bio": "secret bio", "email": "bob@example.org"}))
 			expect("userUpdated", "bob") // names who changed, nothing of the profile
-			v.post("editUser", km(op, map[string]any{"old_login": "bob", "login": "robert"}))
+			v.must("editUser", km(op, map[string]any{"old_login": "bob", "login": "robert"}))
 			expect("userUpdated", "bob") // the login clients knew
-			v.post("createUser", km("", map[string]any{"login": "carol", "password": pw}))
+			v.must("createUser", km("", map[string]any{"login": "carol", "password": pw}))
 			expect("usersUpdated")
-			v.post("deleteUser", km(op, map[string]any{"username": "carol"}))
+			v.must("deleteUser", km(op, map[string]any{"username": "carol"}))
 			expect("usersUpdated")
 			st := v.svc.Settings()
 			st.FrontendMode = 1
