@@ -33,6 +33,8 @@ type Store struct {
 	txStmts  txStmts      // statements to prepare on the writer's pool (tx_stmts.go)
 
 	userByLogin prepared // the one-row read of the hot path (prepared.go)
+
+	walkHidingFrom int // tests: the offset from which eachHiding walks (0: shallowHiding)
 }
 
 // Open opens (creating if needed) the database and migrates it: a

@@ -64,7 +64,12 @@ func (s *Store) EachUser(ctx context.Context, q users.ListQuery, fn func(*users.
 		}
 		query = db.Model(&users.User{}).Where("login IN (?)", page.Select("login").Order(order).Limit(q.Limit))
 	}
-	rows, err := query.Select(summaryColumns).Order(order).Rows()
+	return scanSummaries(query.Select(summaryColumns).Order(order), fn)
+}
+
+// scanSummaries runs a query of summaryColumns and calls fn on each row.
+func scanSummaries(query *gorm.DB, fn func(*users.User) error) error {
+	rows, err := query.Rows()
 	if err != nil {
 		return err
 	}

@@ -221,6 +221,15 @@ func TestPagesHidingUnusedGuests(t *testing.T) {
 		us = append(us, u)
 	}
 	insertAll(t, s, us...)
+	// Both ways of reading a page: one query near the top, the walk deeper.
+	for _, walkFrom := range []int{0, -1} {
+		s.walkHidingFrom = walkFrom
+		pagesHidingUnusedGuests(t, s)
+	}
+}
+
+func pagesHidingUnusedGuests(t *testing.T, s *Store) {
+	t.Helper()
 	for _, sort := range []string{users.SortLogin, users.SortNickname, users.SortLastSeen, users.SortType, users.SortCreated} {
 		for _, desc := range []bool{false, true} {
 			q := users.ListQuery{Sort: sort, Desc: desc, HideUnusedGuests: true}
@@ -234,7 +243,7 @@ func TestPagesHidingUnusedGuests(t *testing.T) {
 				got := logins(t, s, q)
 				want := whole[off:min(off+4, len(whole))]
 				if !slices.Equal(got, want) && !(len(got) == 0 && len(want) == 0) {
-					t.Fatalf("%s desc=%v offset %d: %v, want %v", sort, desc, off, got, want)
+					t.Fatalf("%s desc=%v offset %d (walk from %d): %v, want %v", sort, desc, off, s.walkHidingFrom, got, want)
 				}
 			}
 		}
