@@ -29,6 +29,7 @@ type Store struct {
 	counts   countCache   // the unfiltered lists' counts (count_cache.go)
 	unused   unusedCache  // the built-in guests nobody used (unused_guests_cache.go)
 	anchors  anchorCache  // where deep pages start (page_anchors.go)
+	active   activeCache  // how many users are online (online_count.go)
 	group    writeGroup   // SQLite's queued write transactions (group_commit.go)
 	txStmts  txStmts      // statements to prepare on the writer's pool (tx_stmts.go)
 

@@ -37,6 +37,9 @@ type Store interface {
 	// order, streaming: the user passed is reused between calls.
 	EachUser(ctx context.Context, q ListQuery, fn func(*User) error) error
 	CountUsers(ctx context.Context, q ListQuery) (int64, error)
+	// CountActive counts the users active at or after since, and returns
+	// the earliest of their activity times (zero when none).
+	CountActive(ctx context.Context, since time.Time) (n int64, oldest time.Time, err error)
 	// Update runs fn in one write transaction: all or nothing. fn may run
 	// more than once (PostgreSQL retries a serialization failure), so it
 	// only sets what a rerun sets again; effects outside wait for the end.

@@ -3,6 +3,7 @@ package users_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"testing"
@@ -55,5 +56,47 @@ func TestCameOnlineAnnouncedOnce(t *testing.T) {
 	}
 	if e := <-sub.C; e.Kind != events.UserUpdated || e.Login != "amy" {
 		t.Fatalf("event %+v", e)
+	}
+}
+
+// TestOnlineCountsTheWindow: operators see how many users are online and
+// when the first of them leaves; others are refused.
+func TestOnlineCountsTheWindow(t *testing.T) {
+	t.Parallel()
+	db, err := store.Open(context.Background(), testkit.DB(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	clk := testkit.NewClock(time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC))
+	svc, err := users.New(context.Background(), users.Options{Store: db, JWTSecret: bytes.Repeat([]byte("k"), 32),
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: clk.Now, OnlineWindow: 10 * time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, login := range []string{"amy", "ben"} {
+		if err := svc.Create(ctx, users.System(), users.NewAccount{Login: login, Password: "correct horse battery"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	online := func(want int64, wantIn time.Duration) {
+		t.Helper()
+		n, in, err := svc.Online(ctx, users.System())
+		if err != nil || n != want || in != wantIn {
+			t.Fatalf("online: %d, first leaves in %s (%v); want %d, %s", n, in, err, want, wantIn)
+		}
+	}
+	online(0, 0)
+	amy, _ := svc.UserByLogin(ctx, "amy")
+	svc.Touch(ctx, amy)
+	clk.Add(4 * time.Minute)
+	ben, _ := svc.UserByLogin(ctx, "ben")
+	svc.Touch(ctx, ben)
+	online(2, 6*time.Minute)
+	clk.Add(7 * time.Minute)
+	online(1, 3*time.Minute) // amy left at 12:10, ben leaves at 12:14
+	if _, _, err := svc.Online(ctx, ben); !errors.Is(err, users.ErrUnauthorized) {
+		t.Fatalf("a user asked who is online: %v", err)
 	}
 }

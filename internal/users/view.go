@@ -70,6 +70,24 @@ func (s *Service) scopeList(viewer *User, q ListQuery) ListQuery {
 	return q
 }
 
+// Online is how many users are online now, as an operator sees them, and
+// how long until the first of them leaves the online window (zero when none
+// is online): the one change no write announces.
+func (s *Service) Online(ctx context.Context, viewer *User) (n int64, firstLeavesIn time.Duration, err error) {
+	if !isOperator(viewer) {
+		return 0, 0, ErrUnauthorized
+	}
+	since := s.OnlineSince()
+	n, oldest, err := s.store.CountActive(ctx, since)
+	if err != nil {
+		return 0, 0, fmt.Errorf("users: online: %w", err)
+	}
+	if n == 0 {
+		return 0, 0, nil
+	}
+	return n, oldest.Sub(since), nil
+}
+
 // OnlineSince is the start of the online window: users active after it
 // are online now.
 func (s *Service) OnlineSince() time.Time { return s.now().UTC().Add(-s.onlineWindow) }

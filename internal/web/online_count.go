@@ -21,9 +21,7 @@ func (h *Handler) online(c echo.Context, v *users.User) layout.Online {
 		return layout.Online{}
 	}
 	ctx := c.Request().Context()
-	since := h.users.OnlineSince()
-	q := users.ListQuery{ActiveSince: &since}
-	n, err := h.users.Count(ctx, v, q)
+	n, leavesIn, err := h.users.Online(ctx, v)
 	if err != nil {
 		h.log.Warn("online count", "err", err)
 		return layout.Online{}
@@ -31,12 +29,9 @@ func (h *Handler) online(c echo.Context, v *users.User) layout.Online {
 	o := layout.Online{Live: h.bus != nil,
 		Label: i18n.N(ctx, "frame.online", int(n), map[string]any{"Count": partials.Thousands(n)})}
 	if n > 0 {
-		q.Sort, q.Limit = users.SortLastSeen, 1
-		if first, err := h.users.List(ctx, v, q); err == nil && len(first) == 1 {
-			// Whole seconds, rounded up, and one more: the count is read
-			// after the user has left, not at the edge.
-			o.Next = int(math.Ceil(first[0].LastLoginAt.Sub(since).Seconds())) + 1
-		}
+		// Whole seconds, rounded up, and one more: the count is read after
+		// the user has left, not at the edge.
+		o.Next = int(math.Ceil(leavesIn.Seconds())) + 1
 	}
 	return o
 }

@@ -49,6 +49,7 @@ type Users interface {
 	Refused(ctx context.Context, kind, what string)
 	Audit(ctx context.Context, viewer *users.User, q users.AuditQuery) ([]users.AuditEvent, int64, error)
 	OnlineSince() time.Time
+	Online(ctx context.Context, viewer *users.User) (int64, time.Duration, error)
 	EndSessions(ctx context.Context, login string) error
 	OnlineUsers
 }
