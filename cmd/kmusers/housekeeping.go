@@ -12,8 +12,9 @@ import (
 const settleFor = time.Second
 
 // afterListening runs what a start leaves until the server answers: the
-// collector is given back (holdGC), and the avatar sweep reads the avatar
-// of every user (100,000 rows: tens of milliseconds, most of a cold start:
+// collector is given back (holdGC), expired sessions and old audit rows
+// are swept (the hourly chores' first run), and the avatar sweep reads the
+// avatar of every user (100,000 rows: tens of milliseconds, most of a cold start:
 // issue 16); the sweep is safe beside requests (avatars.Service.Sweep).
 // The returned wait ends once it is done, or given up because ctx ended.
 func afterListening(ctx context.Context, a *app, log *slog.Logger) (wait func()) {
@@ -26,6 +27,11 @@ func afterListening(ctx context.Context, a *app, log *slog.Logger) (wait func())
 			return
 		}
 		a.gcHeld()
+		for what, sweep := range a.sweeps() {
+			if err := sweep(ctx); err != nil && ctx.Err() == nil {
+				log.Warn(what, "err", err)
+			}
+		}
 		if err := a.avatars.Sweep(ctx); err != nil {
 			if ctx.Err() == nil {
 				log.Warn("sweeping avatars", "err", err)

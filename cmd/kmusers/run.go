@@ -217,8 +217,7 @@ func serve(ctx context.Context, cfg *config.Config, a *app, log, accessLog *slog
 	a.anime.Start(ctx)
 	defer a.anime.Stop() // after the drain: no request is left to queue a fetch
 	go every(ctx, 5*time.Minute, log, map[string]func(context.Context) error{"expiring uploads": a.avatars.Expire})
-	go every(ctx, time.Hour, log, map[string]func(context.Context) error{
-		"sweeping sessions": a.users.SweepSessions, "sweeping the audit trail": a.users.SweepAudit})
+	go every(ctx, time.Hour, log, a.sweeps())
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
@@ -252,6 +251,13 @@ func serve(ctx context.Context, cfg *config.Config, a *app, log, accessLog *slog
 
 // every runs the named chores each period until ctx ends; a failure is
 // logged and tried again next time.
+// sweeps forget expired sessions and old audit rows: hourly, and first
+// just after a start (afterListening).
+func (a *app) sweeps() map[string]func(context.Context) error {
+	return map[string]func(context.Context) error{
+		"sweeping sessions": a.users.SweepSessions, "sweeping the audit trail": a.users.SweepAudit}
+}
+
 func every(ctx context.Context, period time.Duration, log *slog.Logger, chores map[string]func(context.Context) error) {
 	t := time.NewTicker(period)
 	defer t.Stop()

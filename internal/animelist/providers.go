@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/kmusers/kmusers/internal/karas"
 )
@@ -202,11 +203,11 @@ type MyAnimeList struct {
 func (*MyAnimeList) Name() string { return karas.MyAnimeList }
 
 // malName is MyAnimeList's user name alphabet.
-var malName = regexp.MustCompile(`^[A-Za-z0-9_-]{2,32}$`)
+var malName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_-]{2,32}$`) })
 
 // CheckName accepts MyAnimeList's user names.
 func (*MyAnimeList) CheckName(user string) error {
-	if !malName.MatchString(strings.TrimSpace(user)) {
+	if !malName().MatchString(strings.TrimSpace(user)) {
 		return ErrBadName
 	}
 	return nil

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // MaxBodyBytes caps a command request.
@@ -163,7 +164,7 @@ func fillFields(v reflect.Value, fields map[string]json.RawMessage) *Error {
 }
 
 // numericString is a JSON string holding a small integer, such as "1".
-var numericString = regexp.MustCompile(`^"(-?[0-9]{1,9})"$`)
+var numericString = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^"(-?[0-9]{1,9})"$`) })
 
 // unmarshalField decodes one field. Where a number is expected, a numeric
 // string is taken too (KM's system panel sends "type": "1"); anything else
@@ -174,7 +175,7 @@ func unmarshalField(raw json.RawMessage, dst any) error {
 	if err == nil || !errors.As(err, &te) || te.Value != "string" {
 		return err
 	}
-	m := numericString.FindSubmatch(bytes.TrimSpace(raw))
+	m := numericString().FindSubmatch(bytes.TrimSpace(raw))
 	if m == nil || json.Unmarshal(m[1], dst) != nil {
 		return err
 	}

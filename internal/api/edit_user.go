@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/kmusers/kmusers/internal/users"
 )
@@ -23,7 +24,7 @@ type avatarArg struct {
 	valid bool
 }
 
-var uploadIDRe = regexp.MustCompile(`^[A-Za-z0-9_-]{8,64}(\.[a-z]{3,4})?$`)
+var uploadIDRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_-]{8,64}(\.[a-z]{3,4})?$`) })
 
 func (a *avatarArg) UnmarshalJSON(b []byte) error {
 	a.set = true
@@ -44,7 +45,7 @@ func (a *avatarArg) UnmarshalJSON(b []byte) error {
 	if i := strings.LastIndexAny(s, `/\`); i >= 0 {
 		s = s[i+1:]
 	}
-	a.id, a.valid = s, uploadIDRe.MatchString(s)
+	a.id, a.valid = s, uploadIDRe().MatchString(s)
 	return nil
 }
 

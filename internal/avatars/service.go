@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/sync/semaphore"
@@ -53,7 +54,7 @@ var ErrTooManyUploads = errors.New("too many uploads")
 
 // nameRe is every file name this package ever makes: random hex and our
 // own extension. Anything else is not ours, on disk or in a request.
-var nameRe = regexp.MustCompile(`^[0-9a-f]{32}\.(png|jpg)$`)
+var nameRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9a-f]{32}\.(png|jpg)$`) })
 
 // Upload is a processed image waiting to be used as an avatar.
 type Upload struct {
@@ -187,7 +188,7 @@ func (s *Service) writeFile(name string, data []byte) error {
 // Remove deletes an avatar file; the blank avatar and foreign names are
 // left alone. Callers remove only after the database no longer names it.
 func (s *Service) Remove(name string) {
-	if !nameRe.MatchString(name) {
+	if !nameRe().MatchString(name) {
 		return
 	}
 	if s.db != nil {
@@ -205,7 +206,7 @@ func (s *Service) Open(name string) (data []byte, mime string, ok bool) {
 	if name == blank {
 		return blankPNG, "image/png", true
 	}
-	if !nameRe.MatchString(name) {
+	if !nameRe().MatchString(name) {
 		b, ok := s.openThumb(name)
 		if !ok {
 			return nil, "", false
@@ -251,7 +252,7 @@ func (s *Service) Sweep(ctx context.Context) error {
 		switch {
 		case strings.HasPrefix(name, ".upload-") && e.CreatedAt.Before(orphanBefore):
 			_ = os.Remove(filepath.Join(s.dir, name))
-		case nameRe.MatchString(name) && !inUse[name] && e.CreatedAt.Before(orphanBefore):
+		case nameRe().MatchString(name) && !inUse[name] && e.CreatedAt.Before(orphanBefore):
 			s.Remove(name)
 		case thumbOf(name) != "" && !inUse[thumbOf(name)] && e.CreatedAt.Before(orphanBefore):
 			_ = os.Remove(filepath.Join(s.dir, name))

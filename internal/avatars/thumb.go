@@ -22,7 +22,7 @@ const ThumbSize = 64
 
 // thumbRe names thumbnails: the avatar's name with ".64" before the
 // extension.
-var thumbRe = regexp.MustCompile(`^([0-9a-f]{32})\.64\.(png|jpg)$`)
+var thumbRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([0-9a-f]{32})\.64\.(png|jpg)$`) })
 
 // ThumbName is the thumbnail of the avatar file name.
 func ThumbName(name string) string {
@@ -35,7 +35,7 @@ func ThumbName(name string) string {
 
 // thumbOf is the avatar a thumbnail name belongs to, or "".
 func thumbOf(name string) string {
-	if m := thumbRe.FindStringSubmatch(name); m != nil {
+	if m := thumbRe().FindStringSubmatch(name); m != nil {
 		return m[1] + "." + m[2]
 	}
 	return ""

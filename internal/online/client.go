@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -222,10 +223,10 @@ func decode(host, what string, a *answer, out any) error {
 	return nil
 }
 
-var nameRe = regexp.MustCompile(`^[a-z0-9_.-]{1,64}$`)
+var nameRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9_.-]{1,64}$`) })
 
 func pathName(name string) (string, error) {
-	if !nameRe.MatchString(name) || strings.Contains(name, "..") {
+	if !nameRe().MatchString(name) || strings.Contains(name, "..") {
 		return "", users.ErrLoginInvalid
 	}
 	return url.PathEscape(name), nil
@@ -287,11 +288,11 @@ func (c *Client) Account(ctx context.Context, host, token string) (users.RemoteA
 	return account(host, a)
 }
 
-var avatarNameRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,100}\.(png|jpg|jpeg|gif|webp)$`)
+var avatarNameRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_-]{1,100}\.(png|jpg|jpeg|gif|webp)$`) })
 
 // Avatar implements users.Remote.
 func (c *Client) Avatar(ctx context.Context, host, file string) ([]byte, error) {
-	if !avatarNameRe.MatchString(file) {
+	if !avatarNameRe().MatchString(file) {
 		return nil, errUnreachable(host, "avatar", errors.New("unusable avatar name"))
 	}
 	a, err := c.do(ctx, host, http.MethodGet, "/avatars/"+file, SlowTimeout, MaxAvatar, nil, http.Header{"Accept": {"image/*"}})

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/labstack/echo/v4"
 
@@ -469,7 +470,9 @@ func (h *Host) resetPassword(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]string{"code": "USER_RESETPASSWORD_ONLINE"})
 }
 
-var resetHTML = template.Must(template.New("reset").Parse(`<!doctype html>
+// resetHTML is parsed on first use: at init it would cost every start.
+var resetHTML = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("reset").Parse(`<!doctype html>
 <html><body style="font-family: sans-serif">
 <p>Hello {{.Login}},</p>
 <p>Someone (hopefully you) asked to reset the password of your account <b>{{.Login}}</b> on <b>{{.Instance}}</b>.</p>
@@ -477,6 +480,7 @@ var resetHTML = template.Must(template.New("reset").Parse(`<!doctype html>
 <p>The link works once, for two hours. If you did not ask for it, ignore this mail: your password stays as it is.</p>
 <p>— {{.Instance}}</p>
 </body></html>`))
+})
 
 // resetMessage is the reset mail: a text part and an HTML part, naming
 // this instance.
@@ -492,7 +496,7 @@ func (h *Host) resetMessage(rm *users.ResetMail) mail.Message {
 		"The link works once, for two hours. If you did not ask for it, ignore this mail: your password stays as it is.\n\n" +
 		"-- " + instance + "\n"
 	var html strings.Builder
-	_ = resetHTML.Execute(&html, map[string]string{"Login": rm.Login, "Instance": instance, "Link": link})
+	_ = resetHTML().Execute(&html, map[string]string{"Login": rm.Login, "Instance": instance, "Link": link})
 	return mail.Message{To: rm.Email, Subject: "Your password on " + instance, Text: text, HTML: html.String()}
 }
 

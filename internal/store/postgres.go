@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -237,10 +238,10 @@ func ddl(tx *gorm.DB, q string) string {
 		return q
 	}
 	q = strings.ReplaceAll(q, " WITHOUT ROWID", "")
-	return timestampWord.ReplaceAllString(q, "TIMESTAMPTZ")
+	return timestampWord().ReplaceAllString(q, "TIMESTAMPTZ")
 }
 
-var timestampWord = regexp.MustCompile(`\bTIMESTAMP\b`)
+var timestampWord = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\bTIMESTAMP\b`) })
 
 // byteOrder makes every text column of the schema compare as SQLite's do,
 // byte by byte (COLLATE "C"), and every timestamp carry its zone. Then

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -29,9 +30,9 @@ const (
 )
 
 var (
-	localPartRe = regexp.MustCompile(`^[a-z0-9_.\-]{1,64}$`)
-	hostLabelRe = regexp.MustCompile(`^[a-z0-9]([a-z0-9\-]{0,61}[a-z0-9])?$`)
-	uiLangRe    = regexp.MustCompile(`^[a-z]{2}$`)
+	localPartRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9_.\-]{1,64}$`) })
+	hostLabelRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9]([a-z0-9\-]{0,61}[a-z0-9])?$`) })
+	uiLangRe    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z]{2}$`) })
 )
 
 // NormalizeLogin trims and lowercases a login, as every comparison does.
@@ -54,7 +55,7 @@ func SplitLogin(login string) (local, host string) {
 // characters and, for online accounts, a host name with an optional port.
 func ValidateLogin(login string) error {
 	local, host := SplitLogin(login)
-	if !localPartRe.MatchString(local) {
+	if !localPartRe().MatchString(local) {
 		return ErrLoginInvalid
 	}
 	if strings.Contains(login, "@") && !validHost(host) {
@@ -76,7 +77,7 @@ func validHost(hostport string) bool {
 		return false
 	}
 	for _, label := range strings.Split(host, ".") {
-		if !hostLabelRe.MatchString(label) {
+		if !hostLabelRe().MatchString(label) {
 			return false
 		}
 	}
@@ -194,7 +195,7 @@ func cleanCode(field, s string, ok func(string) bool, upper bool) (*string, erro
 func cleanLocation(s string) (*string, error) { return cleanCode("location", s, iso.IsCountry, true) }
 
 func cleanUILanguage(s string) (*string, error) {
-	return cleanCode("language", s, uiLangRe.MatchString, false)
+	return cleanCode("language", s, uiLangRe().MatchString, false)
 }
 
 func cleanSeriesLang(field, s string) (*string, error) {

@@ -139,7 +139,9 @@ func New(ctx context.Context, o Options) (*Service, error) {
 }
 
 // bootstrap makes sure admin and the guests exist; a server start also
-// removes the temporary guests of the last run.
+// removes the temporary guests of the last run. The sweeps of expired
+// sessions and old audit rows wait until the server answers (the server's
+// housekeeping): a session is checked against its expiry anyway.
 func (s *Service) bootstrap(ctx context.Context, serverStart bool) error {
 	if serverStart {
 		n, err := s.store.DeleteTemporaryUsers(ctx)
@@ -148,12 +150,6 @@ func (s *Service) bootstrap(ctx context.Context, serverStart bool) error {
 		}
 		if n > 0 {
 			s.log.Info("temporary guests removed", "count", n)
-		}
-		if err := s.SweepSessions(ctx); err != nil {
-			return err
-		}
-		if err := s.SweepAudit(ctx); err != nil {
-			return err
 		}
 	}
 	if s.builtinsExist(ctx) {

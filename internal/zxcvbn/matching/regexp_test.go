@@ -7,7 +7,7 @@ import (
 )
 
 func TestRegexpMatching(t *testing.T) {
-	rm := regexpMatch{regexes: defaultRegexpMatch}
+	rm := regexpMatch{regexes: defaultRegexpMatch()}
 	assert.Equal(t, []*match.Match{
 		{
 			Pattern:   "regex",
