@@ -2,8 +2,6 @@ package users
 
 import (
 	"errors"
-	"github.com/mtibben/confusables"
-	"golang.org/x/text/secure/precis"
 	"net"
 	"net/url"
 	"regexp"
@@ -13,6 +11,9 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/secure/precis"
+
+	"github.com/kmusers/kmusers/internal/confusable"
 	"github.com/kmusers/kmusers/internal/iso"
 )
 
@@ -128,7 +129,7 @@ func hasInvisible(s string) bool {
 func NicknameSkeleton(s string) string {
 	// Skeleton before lowering too: a Greek capital Kappa is confusable
 	// with K, but its lower case κ is not confusable with k.
-	return strings.ToLower(confusables.Skeleton(strings.ToLower(confusables.Skeleton(s))))
+	return strings.ToLower(confusable.Skeleton(strings.ToLower(confusable.Skeleton(s))))
 }
 
 func hasControl(s string) bool {
