@@ -4,7 +4,7 @@
 // CDN.
 //
 // Pages link each file by a name that carries a hash of its content
-// (style.3f2a9c1b04.css), computed from the embedded bytes at start, so a
+// (style.3f2a9c1b04.css), computed from the embedded bytes once, so a
 // file can be cached for a year and a changed file is a new URL: nobody has
 // to remember to bump a version.
 package static
@@ -16,6 +16,7 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+	"sync"
 )
 
 //go:embed style.css app.js favicon.svg htmx-2.0.11.min.js htmx-ext-sse-2.2.4.js
@@ -35,8 +36,9 @@ type Set struct {
 	byHashed map[string]*Asset
 }
 
-// Files is the set of the embedded files, hashed once at start.
-var Files = MustLoad(files)
+// Files is the set of the embedded files, hashed once, on first use: at
+// init the hashing would cost every start before the server answers.
+var Files = sync.OnceValue(func() *Set { return MustLoad(files) })
 
 // MustLoad hashes every file of fsys; a file that cannot be read is a build
 // error, so it panics.

@@ -38,7 +38,7 @@ func TestURLFollowsContent(t *testing.T) {
 // Every embedded file has a URL.
 func TestEmbeddedFilesAreHashed(t *testing.T) {
 	for _, name := range []string{"style.css", "app.js", "htmx-2.0.11.min.js"} {
-		if u := Files.URL(name); !strings.HasPrefix(u, "/static/") || u == "/static/"+name {
+		if u := Files().URL(name); !strings.HasPrefix(u, "/static/") || u == "/static/"+name {
 			t.Errorf("%s: %s", name, u)
 		}
 	}

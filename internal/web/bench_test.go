@@ -57,7 +57,7 @@ func BenchmarkUsersPage(b *testing.B) {
 		weight := 0
 		for b.Loop() {
 			weight = 0
-			for _, path := range []string{"/users?q=user05", static.Files.URL("style.css"), static.Files.URL("app.js"), static.Files.URL("htmx-2.0.11.min.js")} {
+			for _, path := range []string{"/users?q=user05", static.Files().URL("style.css"), static.Files().URL("app.js"), static.Files().URL("htmx-2.0.11.min.js")} {
 				weight += gzipSize(get(path).Body.Bytes())
 			}
 		}

@@ -15,7 +15,7 @@ import (
 // an old hash) gets the current file, revalidated by its ETag.
 func staticFiles() echo.HandlerFunc {
 	return func(c echo.Context) error {
-		a, current := static.Files.Lookup(c.Param("*"))
+		a, current := static.Files().Lookup(c.Param("*"))
 		if a == nil {
 			return echo.NewHTTPError(http.StatusNotFound)
 		}
