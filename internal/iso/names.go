@@ -2,15 +2,17 @@ package iso
 
 import (
 	"slices"
+	"strings"
 	"sync"
 
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
-	"golang.org/x/text/language/display"
 )
 
+//go:generate go run gen_names.go
+
 // LanguageNameIn is the name of a language code in the language of tag
-// ("allemand" for ger in French), from CLDR through x/text's display; where
+// ("allemand" for ger in French), from CLDR as x/text's display has it; where
 // CLDR has none (language families such as afa, and qro) the English name of
 // the table, and for an unknown code the code itself.
 func LanguageNameIn(tag language.Tag, code string) string {
@@ -30,27 +32,45 @@ func CountryNameIn(tag language.Tag, code string) string {
 }
 
 func localLanguageName(tag language.Tag, code string) (string, bool) {
-	if !IsLanguage(code) {
-		return "", false
-	}
-	b, err := language.ParseBase(code)
-	if err != nil {
-		return "", false
-	}
-	n := display.Languages(tag).Name(b)
-	return n, n != ""
+	return localName(namesIn(tag).languages, Languages, code)
 }
 
 func localCountryName(tag language.Tag, code string) (string, bool) {
-	if !IsCountry(code) {
+	return localName(namesIn(tag).countries, Countries, code)
+}
+
+// panelNames are the CLDR names of Languages and Countries in one panel
+// language, aligned with them, "" where CLDR has none. They are generated
+// (names_tables.go) rather than asked of x/text's display, whose package
+// init builds its dictionaries of 261 languages at every start of the
+// server (0.9 ms, issue 16: cold start) for the two the panel speaks.
+type panelNames struct {
+	lang                 string // the base language, as in i18n.Supported
+	languages, countries []string
+}
+
+// namesIn are the names in tag's language. i18n hands over only bare
+// languages ("en", "fr"); a regional tag gets its language's names (display
+// differed on a few for fr-CA or en-GB), any other language the panel's
+// default, English, as i18n itself would choose.
+func namesIn(tag language.Tag) *panelNames {
+	b, _ := tag.Base()
+	for i := range localNames {
+		if localNames[i].lang == b.String() {
+			return &localNames[i]
+		}
+	}
+	return &localNames[0]
+}
+
+// localName is the name of code in names, found by its place in entries
+// (in code order); false for an unknown code or one CLDR does not name.
+func localName(names []string, entries []Entry, code string) (string, bool) {
+	i, ok := slices.BinarySearchFunc(entries, code, func(e Entry, c string) int { return strings.Compare(e.Code, c) })
+	if !ok || i >= len(names) { // a stale table falls back; the tests catch it
 		return "", false
 	}
-	r, err := language.ParseRegion(code)
-	if err != nil {
-		return "", false
-	}
-	n := display.Regions(tag).Name(r)
-	return n, n != ""
+	return names[i], names[i] != ""
 }
 
 // LanguagesIn are Languages named in the language of tag and sorted in its
