@@ -249,8 +249,6 @@ func serve(ctx context.Context, cfg *config.Config, a *app, log, accessLog *slog
 	return nil
 }
 
-// every runs the named chores each period until ctx ends; a failure is
-// logged and tried again next time.
 // sweeps forget expired sessions and old audit rows: hourly, and first
 // just after a start (afterListening).
 func (a *app) sweeps() map[string]func(context.Context) error {
@@ -258,6 +256,8 @@ func (a *app) sweeps() map[string]func(context.Context) error {
 		"sweeping sessions": a.users.SweepSessions, "sweeping the audit trail": a.users.SweepAudit}
 }
 
+// every runs the named chores each period until ctx ends; a failure is
+// logged and tried again next time.
 func every(ctx context.Context, period time.Duration, log *slog.Logger, chores map[string]func(context.Context) error) {
 	t := time.NewTicker(period)
 	defer t.Stop()

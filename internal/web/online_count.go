@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"math"
 	"net/http"
 
@@ -17,11 +18,11 @@ import (
 // and knows when the first of them leaves the online window, the one
 // change no event announces.
 func (h *Handler) online(c echo.Context, v *users.User) layout.Online {
-	if v == nil || v.Type != users.TypeOperator {
-		return layout.Online{}
-	}
 	ctx := c.Request().Context()
 	n, leavesIn, err := h.users.Online(ctx, v)
+	if errors.Is(err, users.ErrUnauthorized) {
+		return layout.Online{} // who may see it is the domain's rule
+	}
 	if err != nil {
 		h.log.Warn("online count", "err", err)
 		return layout.Online{}
